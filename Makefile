@@ -1,0 +1,48 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test install lint browser serve worker clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install, migrate, load the demo shop, collect static files, serve at http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py runserver $(HOST)
+
+## browser: Debian's Chromium for the Playwright tests (never a downloaded browser)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## test: install what the tests need, lint, run the whole suite
+test: install browser lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## serve: production-shaped serving (gunicorn + whitenoise)
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST) --workers 2
+
+worker: install
+	$(VENV)/bin/celery -A config worker --beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,94 @@
+"""The stock ledger: one immutable row for every change to on hand or allocated."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StockImport(models.Model):
+    """One stock feed that was applied; its idempotency key makes a re-run change nothing."""
+
+    class Mode(models.TextChoices):
+        COUNT = "on_hand", _("Full count (set on hand)")
+        DELTA = "delta", _("Receipt or correction (add delta)")
+
+    idempotency_key = models.CharField(max_length=128, unique=True, null=True, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_applied = models.PositiveIntegerField(default=0)
+    skipped_rows = models.JSONField(default=list, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename or 'import'} ({self.rows_applied}/{self.rows_total} rows)"
+
+
+class ImmutableRowError(Exception):
+    pass
+
+
+class StockMovement(models.Model):
+    class Reason(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        ADJUSTMENT = "adjustment", _("Count / adjustment")
+        ALLOCATION = "allocation", _("Allocation")
+        RELEASE = "release", _("Release")
+        HANDOVER = "handover", _("Handover")
+        INSTORE_SALE = "instore_sale", _("In-store sale")
+        RETURN = "return", _("Return")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.PROTECT, related_name="movements"
+    )
+    location = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="movements"
+    )
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.PROTECT, related_name="stock_movements"
+    )
+    on_hand_delta = models.IntegerField(default=0)
+    allocated_delta = models.IntegerField(default=0)
+    reason = models.CharField(max_length=16, choices=Reason.choices, db_index=True)
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_movements"
+    )
+    order_line = models.ForeignKey(
+        "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_movements"
+    )
+    stock_import = models.ForeignKey(
+        StockImport, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["location", "product", "created_at"], name="movement_loc_product")]
+
+    def __str__(self):
+        return (
+            f"{self.get_reason_display()} {self.product_id}@{self.location_id}: "
+            f"on hand {self.on_hand_delta:+d}, allocated {self.allocated_delta:+d}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRowError("Stock movements are never changed: record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRowError("Stock movements are never deleted: record a new one.")

@@ -1,0 +1,60 @@
+"""Our StockRecord: one per product per location, guarded by database constraints.
+
+Oscar's own ``allocate`` / ``consume_allocation`` / ``cancel_allocation`` are routed through
+``apps.inventory.services`` so every caller, ours or Oscar's, gets the no-oversell guarantee
+and writes the stock ledger.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.abstract_models import AbstractStockRecord
+
+
+class StockRecord(AbstractStockRecord):
+    num_in_stock = models.PositiveIntegerField(_("Number in stock"), default=0)
+    num_allocated = models.IntegerField(_("Number allocated"), default=0)
+
+    class Meta(AbstractStockRecord.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "product"], name="stockrecord_one_per_product_per_location"
+            ),
+            models.CheckConstraint(
+                condition=Q(num_allocated__gte=0), name="stockrecord_allocated_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(num_allocated__lte=F("num_in_stock")),
+                name="stockrecord_allocated_within_on_hand",
+            ),
+        ]
+
+    def _move_through_ledger(self, service_name, quantity):
+        if not self.can_track_allocations:
+            return
+        from apps.inventory import services
+
+        getattr(services, service_name)(
+            location=self.partner.location, quantities={self.product_id: quantity}
+        )
+        self.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+
+    def allocate(self, quantity):
+        """Oscar's allocation, made oversell-proof and recorded in the ledger."""
+        self._move_through_ledger("allocate", quantity)
+
+    allocate.alters_data = True
+
+    def consume_allocation(self, quantity):
+        """Oscar's 'shipped' step: the units leave on hand and allocated together."""
+        self._move_through_ledger("hand_over", quantity)
+
+    consume_allocation.alters_data = True
+
+    def cancel_allocation(self, quantity):
+        self._move_through_ledger("release", quantity)
+
+    cancel_allocation.alters_data = True
+
+
+from oscar.apps.partner.models import *  # noqa: E402

@@ -1,0 +1,16 @@
+from django.views.generic import TemplateView
+
+from . import selectors
+
+
+class HomeView(TemplateView):
+    """The storefront home page: featured categories and products, and the store finder."""
+
+    template_name = "storefront/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            categories=selectors.featured_categories(),
+            products=selectors.featured_products(),
+            **kwargs,
+        )

@@ -1,0 +1,127 @@
+"""Finding stores: by text or by coordinates, nearest first, with opening status and stock."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.inventory.selectors import locations_with_everything
+
+from .hours import OpeningStatus, opening_status
+from .models import Location, Store
+
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass
+class StoreResult:
+    store: Store
+    distance_km: float | None
+    status: OpeningStatus
+    #: Whether the store has the whole basket/product asked about (None: nothing asked).
+    has_everything: bool | None = None
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def bounding_box(lat: float, lng: float, radius_km: float) -> Q:
+    """A latitude/longitude box around a point, for the indexed prefilter."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    coslat = max(math.cos(math.radians(lat)), 0.01)
+    dlng = min(math.degrees(radius_km / (EARTH_RADIUS_KM * coslat)), 180)
+    return Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lng - dlng, lng + dlng))
+
+
+def active_stores() -> QuerySet[Store]:
+    return Store.objects.filter(is_active=True)
+
+
+def search_stores(query: str) -> QuerySet[Store]:
+    query = query.strip()
+    return active_stores().filter(
+        Q(name__icontains=query)
+        | Q(city__icontains=query)
+        | Q(postcode__istartswith=query.replace(" ", "")[:4])
+        | Q(code__iexact=query)
+    )
+
+
+def find_stores(
+    *,
+    query: str = "",
+    near: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    limit: int = 20,
+    quantities: Mapping[int, int] | None = None,
+    click_and_collect_only: bool = False,
+    now=None,
+) -> list[StoreResult]:
+    """Stores matching a text query and/or around a point, nearest first.
+
+    Around a point the search widens (25 km, 100 km, 400 km, ... the world) until ``limit``
+    stores are found: a bounding box on indexed columns, then the exact distance.
+    With ``quantities`` (product id -> units) each result says whether it has everything.
+    """
+    stores = search_stores(query) if query else active_stores()
+    if click_and_collect_only:
+        stores = stores.filter(click_and_collect=True)
+    if near is None and query:
+        # A text query ("Leeds", "M1") is centred on its best match, so neighbours follow it.
+        first = stores.exclude(latitude=None).order_by("name").first()
+        if first is not None:
+            near = (first.latitude, first.longitude)
+            stores = active_stores().filter(click_and_collect=True) if click_and_collect_only else active_stores()
+            radius_km = radius_km or 50
+    candidates = _nearby(stores, near, radius_km, limit) if near else list(stores.order_by("name")[:limit])
+    candidates = Store.objects.filter(pk__in=[s.pk for s in candidates]).prefetch_related(
+        "opening_hours", "closed_days"
+    )
+    results = [
+        StoreResult(
+            store=s,
+            distance_km=distance_km(near[0], near[1], s.latitude, s.longitude) if near and s.latitude is not None else None,
+            status=opening_status(s, now or timezone.now()),
+        )
+        for s in candidates
+    ]
+    results.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.store.name))
+    results = results[:limit]
+    if quantities is not None:
+        stocked = locations_with_everything(quantities=quantities, locations=[r.store for r in results])
+        for result in results:
+            result.has_everything = result.store.pk in stocked
+    return results
+
+
+def _nearby(stores: QuerySet[Store], near: tuple[float, float], radius_km: float | None, limit: int) -> list[Store]:
+    lat, lng = near
+    radii = [radius_km] if radius_km else [25, 100, 400, 1600, 20000]
+    found: list[Store] = []
+    for radius in radii:
+        fields = ("pk", "latitude", "longitude")
+        found = [
+            s
+            for s in stores.filter(bounding_box(lat, lng, radius)).only(*fields)
+            if distance_km(lat, lng, s.latitude, s.longitude) <= radius
+        ]
+        if len(found) >= limit:
+            break
+    found.sort(key=lambda s: distance_km(lat, lng, s.latitude, s.longitude))
+    return found[:limit]
+
+
+def staff_locations(user) -> QuerySet[Location]:
+    """The locations a user works at (every location for merchandisers)."""
+    if user.is_superuser or user.has_perm("stores.change_location"):
+        return Location.objects.all()
+    return Location.objects.filter(staff_roles__user=user)

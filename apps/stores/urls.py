@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stores"
+urlpatterns = [
+    path("", views.StoreListView.as_view(), name="list"),
+    path("<slug:code>/", views.StoreDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,21 @@
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from apps.storefront.views import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("stores/", include("apps.stores.urls")),
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0,
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    )
