@@ -2,4 +2,4 @@ import oscar.apps.dashboard.apps as apps
 
 
 class DashboardConfig(apps.DashboardConfig):
-    name = 'apps.dashboard'
+    name = "apps.dashboard"

@@ -60,10 +60,18 @@ class StockMovement(models.Model):
     allocated_delta = models.IntegerField(default=0)
     reason = models.CharField(max_length=16, choices=Reason.choices, db_index=True)
     order = models.ForeignKey(
-        "order.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_movements"
+        "order.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
     )
     order_line = models.ForeignKey(
-        "order.Line", null=True, blank=True, on_delete=models.PROTECT, related_name="stock_movements"
+        "order.Line",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
     )
     stock_import = models.ForeignKey(
         StockImport, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
@@ -77,7 +85,9 @@ class StockMovement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["location", "product", "created_at"], name="movement_loc_product")]
+        indexes = [
+            models.Index(fields=["location", "product", "created_at"], name="movement_loc_product")
+        ]
 
     def __str__(self):
         return (

@@ -32,7 +32,9 @@ class Availability:
     units: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def at(self, product, location) -> int:
-        return self.units.get((getattr(product, "pk", product), getattr(location, "pk", location)), 0)
+        return self.units.get(
+            (getattr(product, "pk", product), getattr(location, "pk", location)), 0
+        )
 
     def has_everything(self, location, quantities: Mapping[int, int]) -> bool:
         return all(self.at(pid, location) >= units for pid, units in quantities.items())
@@ -56,7 +58,9 @@ def locations_with_everything(*, quantities: Mapping[int, int], locations: Itera
     if not quantities:
         return set(ids)
     rows = StockRecord.objects.filter(product_id__in=list(quantities), partner__location__in=ids)
-    rows = rows.annotate(ats=ats_expression()).values_list("product_id", "partner__location__id", "ats")
+    rows = rows.annotate(ats=ats_expression()).values_list(
+        "product_id", "partner__location__id", "ats"
+    )
     lines_met: dict[int, int] = {}
     for pid, lid, ats in rows:
         if ats >= quantities[pid]:
@@ -74,5 +78,8 @@ def ledger_drift():
         ledger_allocated=Coalesce(Sum("movements__allocated_delta"), 0),
     ).select_related("product", "partner")
     for record in records.iterator(chunk_size=2000):
-        if (record.ledger_on_hand, record.ledger_allocated) != (record.num_in_stock, record.num_allocated):
+        if (record.ledger_on_hand, record.ledger_allocated) != (
+            record.num_in_stock,
+            record.num_allocated,
+        ):
             yield record, record.ledger_on_hand, record.ledger_allocated

@@ -64,12 +64,16 @@ class Change:
 def _check_quantities(quantities: Quantities, *, allow_negative: bool = False) -> None:
     for product_id, units in quantities.items():
         if not isinstance(units, int) or (units == 0 if allow_negative else units <= 0):
-            raise InvalidStockChange(f"Quantity for product {product_id} must be a positive whole number, not {units!r}.")
+            raise InvalidStockChange(
+                f"Quantity for product {product_id} must be a positive whole number, not {units!r}."
+            )
 
 
 def stockrecords_at(location: Location, product_ids: Iterable[int]) -> dict[int, StockRecord]:
     """The location's stock records for these products, keyed by product id."""
-    records = StockRecord.objects.filter(partner_id=location.partner_id, product_id__in=list(product_ids))
+    records = StockRecord.objects.filter(
+        partner_id=location.partner_id, product_id__in=list(product_ids)
+    )
     return {r.product_id: r for r in records.select_related("product")}
 
 
@@ -152,7 +156,9 @@ def apply_changes(
 
 
 def _apply_one(location: Location, change: Change, floor: int) -> None:
-    rows = StockRecord.objects.filter(pk=change.stockrecord.pk, num_allocated__gte=-change.allocated)
+    rows = StockRecord.objects.filter(
+        pk=change.stockrecord.pk, num_allocated__gte=-change.allocated
+    )
     if change.on_hand - change.allocated < 0:
         # Available to sell goes down: it must stay at or above the floor afterwards.
         rows = rows.filter(
@@ -180,10 +186,19 @@ def _apply_one(location: Location, change: Change, floor: int) -> None:
 
 
 def _changes_for(
-    location: Location, quantities: Quantities, *, on_hand: int, allocated: int, create: bool = False
+    location: Location,
+    quantities: Quantities,
+    *,
+    on_hand: int,
+    allocated: int,
+    create: bool = False,
 ) -> list[Change]:
     """Changes of ``on_hand``/``allocated`` times each product's quantity at the location."""
-    records = ensure_stockrecords(location, quantities) if create else stockrecords_at(location, quantities)
+    records = (
+        ensure_stockrecords(location, quantities)
+        if create
+        else stockrecords_at(location, quantities)
+    )
     missing = set(quantities) - records.keys()
     if missing:
         product = Product.objects.get(pk=min(missing))
@@ -199,7 +214,9 @@ def _changes_for(
 # --- what a store manager does ------------------------------------------------------------
 
 
-def allocate(*, location: Location, quantities: Quantities, by=None, order=None, order_lines=None) -> list[StockMovement]:
+def allocate(
+    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
+) -> list[StockMovement]:
     """Promise units to an order: all lines or none, never below the safety buffer."""
     _check_quantities(quantities)
     return apply_changes(
@@ -213,7 +230,9 @@ def allocate(*, location: Location, quantities: Quantities, by=None, order=None,
     )
 
 
-def release(*, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note="") -> list[StockMovement]:
+def release(
+    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note=""
+) -> list[StockMovement]:
     """Give promised units back to sale (cancelled, short-picked or not collected)."""
     _check_quantities(quantities)
     return apply_changes(
@@ -227,7 +246,9 @@ def release(*, location: Location, quantities: Quantities, by=None, order=None, 
     )
 
 
-def hand_over(*, location: Location, quantities: Quantities, by=None, order=None, order_lines=None) -> list[StockMovement]:
+def hand_over(
+    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
+) -> list[StockMovement]:
     """Promised units leave the building with the customer: on hand and allocated both go down."""
     _check_quantities(quantities)
     return apply_changes(
@@ -240,7 +261,9 @@ def hand_over(*, location: Location, quantities: Quantities, by=None, order=None
     )
 
 
-def sell_in_store(*, location: Location, quantities: Quantities, by=None, order=None, order_lines=None) -> list[StockMovement]:
+def sell_in_store(
+    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
+) -> list[StockMovement]:
     """A till sale: units leave on hand, never taking units promised to pickup orders."""
     _check_quantities(quantities)
     return apply_changes(
@@ -253,7 +276,9 @@ def sell_in_store(*, location: Location, quantities: Quantities, by=None, order=
     )
 
 
-def return_to_stock(*, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note="") -> list[StockMovement]:
+def return_to_stock(
+    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note=""
+) -> list[StockMovement]:
     """Returned units go back on hand at the location that takes them back."""
     _check_quantities(quantities)
     return apply_changes(
@@ -267,7 +292,9 @@ def return_to_stock(*, location: Location, quantities: Quantities, by=None, orde
     )
 
 
-def receive(*, location: Location, quantities: Quantities, by=None, note="", stock_import=None) -> list[StockMovement]:
+def receive(
+    *, location: Location, quantities: Quantities, by=None, note="", stock_import=None
+) -> list[StockMovement]:
     """A delivery arrives: units go on hand."""
     _check_quantities(quantities)
     return apply_changes(
@@ -280,7 +307,9 @@ def receive(*, location: Location, quantities: Quantities, by=None, note="", sto
     )
 
 
-def adjust(*, location: Location, deltas: Quantities, by=None, note="", stock_import=None) -> list[StockMovement]:
+def adjust(
+    *, location: Location, deltas: Quantities, by=None, note="", stock_import=None
+) -> list[StockMovement]:
     """A correction by a signed number of units (damage, found stock); never below allocated."""
     _check_quantities(deltas, allow_negative=True)
     records = ensure_stockrecords(location, deltas)
@@ -294,14 +323,23 @@ def adjust(*, location: Location, deltas: Quantities, by=None, note="", stock_im
     )
 
 
-def count(*, location: Location, counts: Quantities, by=None, note="", stock_import=None) -> list[StockMovement]:
+def count(
+    *, location: Location, counts: Quantities, by=None, note="", stock_import=None
+) -> list[StockMovement]:
     """A stock count: set on hand to what was counted; the difference is the ledger row."""
     for product_id, counted in counts.items():
         if not isinstance(counted, int) or counted < 0:
-            raise InvalidStockChange(f"Counted quantity for product {product_id} must be zero or more, not {counted!r}.")
+            raise InvalidStockChange(
+                f"Counted quantity for product {product_id} must be zero or more, not {counted!r}."
+            )
     with transaction.atomic():
         ids = [r.pk for r in ensure_stockrecords(location, counts).values()]
-        locked = StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk").select_related("product")
+        locked = (
+            StockRecord.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .select_related("product")
+        )
         changes = []
         for record in locked:
             counted = counts[record.product_id]
@@ -313,11 +351,18 @@ def count(*, location: Location, counts: Quantities, by=None, note="", stock_imp
             if counted != record.num_in_stock:
                 changes.append(Change(record, on_hand=counted - record.num_in_stock))
         return apply_changes(
-            location=location, changes=changes, reason=Reason.ADJUSTMENT, by=by, note=note, stock_import=stock_import
+            location=location,
+            changes=changes,
+            reason=Reason.ADJUSTMENT,
+            by=by,
+            note=note,
+            stock_import=stock_import,
         )
 
 
-def transfer(*, source: Location, destination: Location, quantities: Quantities, by=None, note="") -> uuid.UUID:
+def transfer(
+    *, source: Location, destination: Location, quantities: Quantities, by=None, note=""
+) -> uuid.UUID:
     """Move units from one location to another; the two movements share a transfer id."""
     _check_quantities(quantities)
     if source.pk == destination.pk:
@@ -328,7 +373,10 @@ def transfer(*, source: Location, destination: Location, quantities: Quantities,
         ensure_stockrecords(destination, quantities)
         list(
             StockRecord.objects.select_for_update()
-            .filter(partner_id__in=[source.partner_id, destination.partner_id], product_id__in=list(quantities))
+            .filter(
+                partner_id__in=[source.partner_id, destination.partner_id],
+                product_id__in=list(quantities),
+            )
             .order_by("pk")
             .values_list("pk", flat=True)
         )

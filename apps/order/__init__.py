@@ -1,1 +1,1 @@
-default_app_config = 'apps.order.apps.OrderConfig'
+default_app_config = "apps.order.apps.OrderConfig"

@@ -1,1 +1,1 @@
-default_app_config = 'apps.partner.apps.PartnerConfig'
+default_app_config = "apps.partner.apps.PartnerConfig"

@@ -33,7 +33,9 @@ class UseLocationStockRecord:
         return None
 
 
-class Omnichannel(UseLocationStockRecord, strategy.StockRequired, strategy.NoTax, strategy.Structured):
+class Omnichannel(
+    UseLocationStockRecord, strategy.StockRequired, strategy.NoTax, strategy.Structured
+):
     """Availability at the serving location, one price everywhere, prices shown tax-inclusive."""
 
 

@@ -45,7 +45,15 @@ def upc_for(index: int) -> str:
 
 
 class DemoLoader:
-    def __init__(self, *, products: int = 150, stores: int = 8, seed: int = 7, progress: bool = True, out=None):
+    def __init__(
+        self,
+        *,
+        products: int = 150,
+        stores: int = 8,
+        seed: int = 7,
+        progress: bool = True,
+        out=None,
+    ):
         self.n_products, self.n_stores = products, stores
         self.seed, self.progress, self.out = seed, progress, out
         self.catalogue = _fixture("catalogue.json")
@@ -92,11 +100,17 @@ class DemoLoader:
     def load_locations(self) -> list[Location]:
         wanted = [dict(self.store_data["warehouse"], kind=Location.Kind.WAREHOUSE)]
         wanted += [dict(row, kind=Location.Kind.STORE) for row in self.store_rows()]
-        existing = set(Location.objects.filter(code__in=[w["code"] for w in wanted]).values_list("code", flat=True))
+        existing = set(
+            Location.objects.filter(code__in=[w["code"] for w in wanted]).values_list(
+                "code", flat=True
+            )
+        )
         hours = self.store_data["hours"]
         new = [w for w in wanted if w["code"] not in existing]
         for row in self.bar(new, desc="locations", unit="loc"):
-            partner, _ = Partner.objects.get_or_create(code=row["code"], defaults={"name": row["name"]})
+            partner, _ = Partner.objects.get_or_create(
+                code=row["code"], defaults={"name": row["name"]}
+            )
             fields = {k: v for k, v in row.items() if k not in {"code"}}
             fields.setdefault("email", f"{row['code']}@omnishop.example")
             location = Location.objects.create(partner=partner, code=row["code"], **fields)
@@ -110,7 +124,11 @@ class DemoLoader:
                             closes=dt.time.fromisoformat(span[1]),
                         )
                         for day in range(7)
-                        for span in [hours["weekday"] if day < 5 else hours["saturday" if day == 5 else "sunday"]]
+                        for span in [
+                            hours["weekday"]
+                            if day < 5
+                            else hours["saturday" if day == 5 else "sunday"]
+                        ]
                     ]
                 )
         self.say(f"Locations: {len(new)} created, {len(existing)} already there.")
@@ -165,15 +183,27 @@ class DemoLoader:
                 ]
             )
             if not created or created[0].pk is None:  # backends that do not return ids
-                by_upc = dict(Product.objects.filter(upc__in=[upc_for(r[0]) for r in chunk]).values_list("upc", "pk"))
+                by_upc = dict(
+                    Product.objects.filter(upc__in=[upc_for(r[0]) for r in chunk]).values_list(
+                        "upc", "pk"
+                    )
+                )
                 for product in created:
                     product.pk = product.id = by_upc[product.upc]
             ProductCategory.objects.bulk_create(
-                [ProductCategory(product=p, category=categories[r[2]["name"]]) for p, r in zip(created, chunk, strict=True)]
+                [
+                    ProductCategory(product=p, category=categories[r[2]["name"]])
+                    for p, r in zip(created, chunk, strict=True)
+                ]
             )
             ProductImage.objects.bulk_create(
                 [
-                    ProductImage(product=p, original=images[(r[0] - 1) % len(images)], caption=r[1], display_order=0)
+                    ProductImage(
+                        product=p,
+                        original=images[(r[0] - 1) % len(images)],
+                        caption=r[1],
+                        display_order=0,
+                    )
                     for p, r in zip(created, chunk, strict=True)
                 ]
             )
@@ -200,15 +230,18 @@ class DemoLoader:
             image = Image.new("RGB", (480, 480), category["colour"])
             draw = ImageDraw.Draw(image)
             draw.rounded_rectangle((30, 30, 450, 450), radius=36, outline="white", width=6)
-            draw.multiline_text((60, 150), "\n".join(textwrap.wrap(title, 16)), font=font, fill="white", spacing=10)
+            draw.multiline_text(
+                (60, 150), "\n".join(textwrap.wrap(title, 16)), font=font, fill="white", spacing=10
+            )
             draw.text((60, 390), category["name"].upper(), font=small, fill="white")
             image.save(path, optimize=True)
         return names
 
     # --- stock, through receipts in the ledger -----------------------------------------------
 
-    def units_for(self, product_pk: int, location: Location) -> int:
-        rng = random.Random(product_pk * 1_000_003 + location.pk)
+    def units_for(self, upc: str, location: Location) -> int:
+        """Opening stock, the same on every database (seeded by SKU and location code)."""
+        rng = random.Random(f"{self.seed}|{upc}|{location.code}")
         if location.kind == Location.Kind.WAREHOUSE:
             return 0 if rng.random() < 0.05 else rng.randint(5, 200)
         return 0 if rng.random() < 0.2 else rng.randint(1, 12)
@@ -217,7 +250,11 @@ class DemoLoader:
         created_total = 0
         for location in self.bar(locations, desc="stock", unit="loc"):
             with transaction.atomic():
-                have = set(StockRecord.objects.filter(partner_id=location.partner_id).values_list("product_id", flat=True))
+                have = set(
+                    StockRecord.objects.filter(partner_id=location.partner_id).values_list(
+                        "product_id", flat=True
+                    )
+                )
                 missing = [(p, price) for p, price in products if p.pk not in have]
                 for start in range(0, len(missing), BATCH):
                     chunk = missing[start : start + BATCH]
@@ -228,7 +265,7 @@ class DemoLoader:
                                 product_id=p.pk,
                                 partner_sku=p.upc,
                                 price=price,
-                                num_in_stock=self.units_for(p.pk, location),
+                                num_in_stock=self.units_for(p.upc, location),
                                 num_allocated=0,
                             )
                             for p, price in chunk
@@ -236,7 +273,10 @@ class DemoLoader:
                     )
                     if records and records[0].pk is None:
                         ids = dict(
-                            StockRecord.objects.filter(partner_id=location.partner_id, product_id__in=[p.pk for p, _ in chunk]).values_list("product_id", "pk")
+                            StockRecord.objects.filter(
+                                partner_id=location.partner_id,
+                                product_id__in=[p.pk for p, _ in chunk],
+                            ).values_list("product_id", "pk")
                         )
                         for record in records:
                             record.pk = record.id = ids[record.product_id]
@@ -273,6 +313,8 @@ class DemoLoader:
                 created += 1
             if row.get("store"):
                 StoreStaff.objects.get_or_create(
-                    location=Location.objects.get(code=row["store"]), user=user, defaults={"role": row["role"]}
+                    location=Location.objects.get(code=row["store"]),
+                    user=user,
+                    defaults={"role": row["role"]},
                 )
         self.say(f"Users: {created} created.")

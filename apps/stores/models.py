@@ -47,9 +47,7 @@ class Location(models.Model):
     )
 
     click_and_collect = models.BooleanField(_("offers click and collect"), default=True)
-    lead_time_minutes = models.PositiveIntegerField(
-        _("picking lead time (minutes)"), default=120
-    )
+    lead_time_minutes = models.PositiveIntegerField(_("picking lead time (minutes)"), default=120)
     holding_days = models.PositiveSmallIntegerField(
         _("days an order waits for collection"), default=7
     )
@@ -109,7 +107,9 @@ class OpeningHours(models.Model):
         ordering = ["location", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["location", "weekday"], name="one_hours_row_per_day"),
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"
+            ),
         ]
         verbose_name_plural = "opening hours"
 
@@ -126,7 +126,9 @@ class ClosedDay(models.Model):
 
     class Meta:
         ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["location", "date"], name="one_closure_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="one_closure_per_day")
+        ]
 
     def __str__(self):
         return f"{self.location} closed {self.date}"
@@ -138,11 +140,15 @@ class StoreStaff(models.Model):
         MANAGER = "manager", _("Manager")
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="staff_roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_roles"
+    )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ASSOCIATE)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["location", "user"], name="one_role_per_store")]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "user"], name="one_role_per_store")
+        ]
         verbose_name_plural = "store staff"
 
     def __str__(self):

@@ -80,16 +80,24 @@ def find_stores(
         first = stores.exclude(latitude=None).order_by("name").first()
         if first is not None:
             near = (first.latitude, first.longitude)
-            stores = active_stores().filter(click_and_collect=True) if click_and_collect_only else active_stores()
+            stores = (
+                active_stores().filter(click_and_collect=True)
+                if click_and_collect_only
+                else active_stores()
+            )
             radius_km = radius_km or 50
-    candidates = _nearby(stores, near, radius_km, limit) if near else list(stores.order_by("name")[:limit])
+    candidates = (
+        _nearby(stores, near, radius_km, limit) if near else list(stores.order_by("name")[:limit])
+    )
     candidates = Store.objects.filter(pk__in=[s.pk for s in candidates]).prefetch_related(
         "opening_hours", "closed_days"
     )
     results = [
         StoreResult(
             store=s,
-            distance_km=distance_km(near[0], near[1], s.latitude, s.longitude) if near and s.latitude is not None else None,
+            distance_km=distance_km(near[0], near[1], s.latitude, s.longitude)
+            if near and s.latitude is not None
+            else None,
             status=opening_status(s, now or timezone.now()),
         )
         for s in candidates
@@ -97,13 +105,17 @@ def find_stores(
     results.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.store.name))
     results = results[:limit]
     if quantities is not None:
-        stocked = locations_with_everything(quantities=quantities, locations=[r.store for r in results])
+        stocked = locations_with_everything(
+            quantities=quantities, locations=[r.store for r in results]
+        )
         for result in results:
             result.has_everything = result.store.pk in stocked
     return results
 
 
-def _nearby(stores: QuerySet[Store], near: tuple[float, float], radius_km: float | None, limit: int) -> list[Store]:
+def _nearby(
+    stores: QuerySet[Store], near: tuple[float, float], radius_km: float | None, limit: int
+) -> list[Store]:
     lat, lng = near
     radii = [radius_km] if radius_km else [25, 100, 400, 1600, 20000]
     found: list[Store] = []

@@ -23,7 +23,11 @@ class StoreListView(TemplateView):
         results = []
         if form.is_valid():
             data = form.cleaned_data
-            near = (data["lat"], data["lng"]) if data["lat"] is not None and data["lng"] is not None else None
+            near = (
+                (data["lat"], data["lng"])
+                if data["lat"] is not None and data["lng"] is not None
+                else None
+            )
             results = find_stores(query=data["q"], near=near, limit=20)
         elif not self.request.GET:
             results = find_stores(limit=50)

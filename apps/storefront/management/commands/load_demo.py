@@ -7,14 +7,23 @@ class Command(BaseCommand):
     help = "Load the demo shop (catalogue, warehouse, stores, stock, users). Safe to run twice."
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, default=150, help="how many products (default 150)")
-        parser.add_argument("--stores", type=int, default=8, help="how many stores (default 8, at least 6)")
-        parser.add_argument("--no-index", action="store_true", help="do not rebuild the search index")
+        parser.add_argument(
+            "--products", type=int, default=150, help="how many products (default 150)"
+        )
+        parser.add_argument(
+            "--stores", type=int, default=8, help="how many stores (default 8, at least 6)"
+        )
+        parser.add_argument(
+            "--no-index", action="store_true", help="do not rebuild the search index"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     def handle(self, *args, products, stores, no_index, no_progress, **options):
         DemoLoader(
-            products=products, stores=stores, progress=not no_progress and options["verbosity"] > 0, out=self.stdout
+            products=products,
+            stores=stores,
+            progress=not no_progress and options["verbosity"] > 0,
+            out=self.stdout,
         ).load()
         if not no_index:
             self.stdout.write("Rebuilding the search index...")

@@ -1,0 +1,60 @@
+import os
+
+import pytest
+from django.db import connection
+
+#: Set by .ci/run: every test runs, none may skip for want of PostgreSQL or Redis.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def search_index(tmp_path_factory):
+    """A throw-away Whoosh index for the test run, never the developer's own."""
+    import haystack
+
+    path = tmp_path_factory.mktemp("whoosh_index")
+    haystack.connections.connections_info["default"]["PATH"] = str(path)
+    haystack.connections.reload("default")
+    return path
+
+
+def needs_postgres():
+    if connection.vendor != "postgresql":
+        if REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def postgres(db):
+    needs_postgres()
+
+
+@pytest.fixture
+def warehouse(db):
+    from tests.factories import LocationFactory
+
+    return LocationFactory(code="web", name="Online warehouse", kind="warehouse")
+
+
+@pytest.fixture
+def store(db):
+    from tests.factories import StoreFactory
+
+    return StoreFactory(code="leeds", name="Omnishop Leeds", city="Leeds")
+
+
+@pytest.fixture
+def other_store(db):
+    from tests.factories import StoreFactory
+
+    return StoreFactory(
+        code="york", name="Omnishop York", city="York", latitude=53.96, longitude=-1.08
+    )
+
+
+@pytest.fixture
+def product(db):
+    from tests.factories import ProductFactory
+
+    return ProductFactory(title="Desk Lamp", upc="LAMP-1")

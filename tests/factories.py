@@ -1,0 +1,112 @@
+"""factory_boy factories for Omnishop's models (Oscar's own factories where they fit)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from oscar.core.loading import get_model
+
+from apps.inventory import services
+from apps.stores.models import Location, OpeningHours, StoreStaff
+
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    username = factory.SelfAttribute("email")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"loc-{n}")
+    name = factory.Sequence(lambda n: f"Location {n}")
+    kind = Location.Kind.STORE
+    partner = factory.LazyAttribute(
+        lambda o: Partner.objects.get_or_create(code=o.code, defaults={"name": o.name})[0]
+    )
+    line1 = "1 High Street"
+    city = "Leeds"
+    postcode = "LS1 1AA"
+    latitude = 53.7977
+    longitude = -1.5425
+    timezone = "Europe/London"
+
+
+class StoreFactory(LocationFactory):
+    kind = Location.Kind.STORE
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        """Open 09:00-17:30 every day unless told otherwise."""
+        if not create:
+            return
+        spans = extracted if extracted is not None else dict.fromkeys(range(7), ("09:00", "17:30"))
+        OpeningHours.objects.bulk_create(
+            OpeningHours(
+                location=obj,
+                weekday=day,
+                opens=dt.time.fromisoformat(o),
+                closes=dt.time.fromisoformat(c),
+            )
+            for day, (o, c) in spans.items()
+        )
+
+
+class StoreStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoreStaff
+
+    location = factory.SubFactory(StoreFactory)
+    user = factory.SubFactory(UserFactory)
+    role = StoreStaff.Role.ASSOCIATE
+
+
+class ProductClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_model("catalogue", "ProductClass")
+        django_get_or_create = ("slug",)
+
+    name = "Goods"
+    slug = "goods"
+    track_stock = True
+    requires_shipping = True
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A stock-tracked product without stock records (give it stock with ``stock``)."""
+
+    class Meta:
+        model = Product
+
+    structure = Product.STANDALONE
+    upc = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    title = factory.Sequence(lambda n: f"Product {n}")
+    product_class = factory.SubFactory(ProductClassFactory)
+    is_public = True
+
+
+def stock(location: Location, product, units: int, price=Decimal("10.00")) -> StockRecord:
+    """Give a product ``units`` on hand at a location, through a receipt in the ledger."""
+    record, _ = StockRecord.objects.get_or_create(
+        partner_id=location.partner_id,
+        product=product,
+        defaults={"partner_sku": product.upc or str(product.pk), "price": price},
+    )
+    if units:
+        services.receive(location=location, quantities={product.pk: units}, note="test stock")
+    record.refresh_from_db()
+    return record

@@ -1,0 +1,94 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from oscar.core.loading import get_model
+
+from apps.inventory.models import StockMovement
+from apps.inventory.selectors import ledger_drift
+from apps.stores.models import Location, StoreStaff
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+
+
+def snapshot():
+    return {
+        "products": Product.objects.count(),
+        "categories": Category.objects.count(),
+        "locations": Location.objects.count(),
+        "stockrecords": StockRecord.objects.count(),
+        "movements": StockMovement.objects.count(),
+        "users": get_user_model().objects.count(),
+        "staff": StoreStaff.objects.count(),
+        "stock": list(
+            StockRecord.objects.order_by("pk").values_list("num_in_stock", "num_allocated")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo", "--no-progress", "--no-index", stdout=StringIO())
+    first = snapshot()
+    out = StringIO()
+    call_command("load_demo", "--no-progress", "--no-index", stdout=out)
+    assert snapshot() == first
+    assert "0 created" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_shop_is_believable():
+    call_command("load_demo", "--no-progress", "--no-index", stdout=StringIO())
+    assert Product.objects.filter(is_public=True).count() >= 150
+    assert Category.objects.filter(depth=1).count() >= 10
+    assert not Product.objects.filter(images__isnull=True).exists()
+    stores = Location.objects.filter(kind=Location.Kind.STORE)
+    assert stores.count() >= 6
+    assert stores.values("city").distinct().count() >= 6
+    assert not stores.filter(latitude__isnull=True).exists()
+    assert Location.objects.filter(kind=Location.Kind.WAREHOUSE).count() == 1
+    # Every product has a record at every location, and some stores are out of some products.
+    assert StockRecord.objects.count() == Product.objects.count() * Location.objects.count()
+    assert StockRecord.objects.filter(partner__location__kind="store", num_in_stock=0).exists()
+    # One price per product everywhere.
+    prices = StockRecord.objects.values("product").distinct().values_list("product", "price")
+    assert len(set(prices)) == Product.objects.count()
+    # Opening stock came in through the ledger.
+    assert list(ledger_drift()) == []
+
+
+@pytest.mark.django_db
+def test_demo_users_can_sign_in_with_the_documented_passwords(client):
+    call_command("load_demo", "--products", "12", "--no-progress", "--no-index", stdout=StringIO())
+    for email, password in [
+        ("merch@omnishop.example", "omnishop-merch"),
+        ("staff.london@omnishop.example", "omnishop-staff"),
+        ("staff.manchester@omnishop.example", "omnishop-staff"),
+        ("shopper@omnishop.example", "omnishop-shopper"),
+    ]:
+        assert client.login(username=email, password=password), email
+    assert get_user_model().objects.get(email="merch@omnishop.example").is_superuser
+    london = StoreStaff.objects.get(user__email="staff.london@omnishop.example")
+    manchester = StoreStaff.objects.get(user__email="staff.manchester@omnishop.example")
+    assert london.location != manchester.location
+
+
+@pytest.mark.django_db
+def test_load_demo_scales_up():
+    call_command(
+        "load_demo",
+        "--products",
+        "400",
+        "--stores",
+        "30",
+        "--no-progress",
+        "--no-index",
+        stdout=StringIO(),
+    )
+    assert Product.objects.count() == 400
+    assert Location.objects.filter(kind="store").count() == 30
+    assert Location.objects.values("code").distinct().count() == 31
+    assert StockRecord.objects.count() == 400 * 31

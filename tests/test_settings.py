@@ -1,0 +1,99 @@
+"""Settings come from the environment: embedded default with nothing set, services when set."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
+    "'cache': s.CACHES['default']['BACKEND'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+)
+SERVICE_VARS = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ENV",
+    "CELERY_BROKER_URL",
+    "EMAIL_BACKEND",
+    "CELERY_TASK_ALWAYS_EAGER",
+}
+
+
+def probe(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=clean,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_nothing_set_means_the_embedded_default():
+    found = probe()
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["cache"].endswith("LocMemCache")
+    assert found["eager"] is True
+    assert found["email"].endswith("console.EmailBackend")
+    assert found["debug"] is True
+
+
+def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
+    found = probe(
+        DATABASE_URL="postgres://shop:pw@db.internal:5432/omnishop",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "omnishop"
+    assert found["cache"].endswith("RedisCache")
+    assert found["eager"] is False
+    assert found["broker"] == "redis://cache.internal:6379/0"
+
+
+def test_production_mode_passes_check_deploy():
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x7!pQz2#mN9vR4@kL8wT1yU6sH3jF0dG5bC-aE_iO+nP=rV$qZ",
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS | {"DJANGO_SECRET_KEY"}}
+    env.update(DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="shop.example.com")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_migrations_are_complete():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
