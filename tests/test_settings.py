@@ -14,6 +14,7 @@ PROBE = (
     "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
 )
 SERVICE_VARS = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests, refused by check --deploy
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_ENV",
