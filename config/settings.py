@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "apps.dashboard.stock.apps.StockDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -234,6 +235,14 @@ OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_EAGER_ALERTS = False
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Stock"),
+        "icon": "fas fa-boxes",
+        "children": [{"label": _("Import stock"), "url_name": "dashboard:stock-import"}],
+    },
+]
 
 # --- Django REST framework ----------------------------------------------------------------
 

@@ -26,7 +26,8 @@ def needs_postgres():
 
 
 @pytest.fixture
-def postgres(db):
+def postgres():
+    """For tests whose point is PostgreSQL's behaviour (real concurrent transactions)."""
     needs_postgres()
 
 

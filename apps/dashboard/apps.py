@@ -1,5 +1,16 @@
-import oscar.apps.dashboard.apps as apps
+from django.apps import apps
+from django.urls import include, path
+from oscar.apps.dashboard import apps as oscar_apps
 
 
-class DashboardConfig(apps.DashboardConfig):
+class DashboardConfig(oscar_apps.DashboardConfig):
     name = "apps.dashboard"
+
+    def ready(self):
+        super().ready()
+        self.stock_app = apps.get_app_config("stock_dashboard")
+
+    def get_urls(self):
+        return super().get_urls() + self.post_process_urls(
+            [path("stock/", include(self.stock_app.urls[0]))]
+        )

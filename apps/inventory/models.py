@@ -14,6 +14,7 @@ class StockImport(models.Model):
         DELTA = "delta", _("Receipt or correction (add delta)")
 
     idempotency_key = models.CharField(max_length=128, unique=True, null=True, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the file")
     filename = models.CharField(max_length=255, blank=True)
     mode = models.CharField(max_length=16, choices=Mode.choices)
     rows_total = models.PositiveIntegerField(default=0)

@@ -47,13 +47,17 @@ def active_stores() -> QuerySet[Store]:
 
 
 def search_stores(query: str) -> QuerySet[Store]:
-    query = query.strip()
-    return active_stores().filter(
-        Q(name__icontains=query)
-        | Q(city__icontains=query)
-        | Q(postcode__istartswith=query.replace(" ", "")[:4])
-        | Q(code__iexact=query)
-    )
+    """Stores whose name, city, code or postcode match ("Leeds", "LS1", "LS1 6HD")."""
+    query = " ".join(query.split())
+    matches = Q(name__icontains=query) | Q(city__icontains=query) | Q(code__iexact=query)
+    if any(ch.isdigit() for ch in query):
+        outward = query.split()[0]
+        matches |= (
+            Q(postcode__iexact=query)
+            | Q(postcode__istartswith=f"{outward} ")
+            | Q(postcode__iexact=outward)
+        )
+    return active_stores().filter(matches)
 
 
 def find_stores(
@@ -68,8 +72,10 @@ def find_stores(
 ) -> list[StoreResult]:
     """Stores matching a text query and/or around a point, nearest first.
 
-    Around a point the search widens (25 km, 100 km, 400 km, ... the world) until ``limit``
-    stores are found: a bounding box on indexed columns, then the exact distance.
+    Around a point the search widens (50 km, 200 km, 1,000 km, the world) until ``limit``
+    stores are found: a bounding box on indexed columns, then the exact distance. At most
+    seven queries whatever the number of stores: up to four boxes, opening hours, closed
+    days, and one for stock.
     With ``quantities`` (product id -> units) each result says whether it has everything.
     """
     stores = search_stores(query) if query else active_stores()
@@ -85,7 +91,6 @@ def find_stores(
                 if click_and_collect_only
                 else active_stores()
             )
-            radius_km = radius_km or 50
     candidates = (
         _nearby(stores, near, radius_km, limit) if near else list(stores.order_by("name")[:limit])
     )
@@ -117,13 +122,12 @@ def _nearby(
     stores: QuerySet[Store], near: tuple[float, float], radius_km: float | None, limit: int
 ) -> list[Store]:
     lat, lng = near
-    radii = [radius_km] if radius_km else [25, 100, 400, 1600, 20000]
+    radii = [radius_km] if radius_km else [50, 200, 1000, 20040]
     found: list[Store] = []
     for radius in radii:
-        fields = ("pk", "latitude", "longitude")
         found = [
             s
-            for s in stores.filter(bounding_box(lat, lng, radius)).only(*fields)
+            for s in stores.filter(bounding_box(lat, lng, radius))
             if distance_km(lat, lng, s.latitude, s.longitude) <= radius
         ]
         if len(found) >= limit:

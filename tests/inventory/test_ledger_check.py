@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import CommandError, call_command
+from oscar.core.loading import get_model
+
+from apps.inventory import services
+from tests.factories import stock
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+def test_balanced_ledger_passes(db, store, product, capsys):
+    stock(store, product, 5)
+    services.allocate(location=store, quantities={product.pk: 2})
+    call_command("check_stock_ledger")
+    assert "Ledger balances" in capsys.readouterr().out
+
+
+def test_a_change_written_behind_the_ledgers_back_is_reported(db, store, product, capsys):
+    stock(store, product, 5)
+    StockRecord.objects.filter(product=product).update(num_in_stock=9)  # no movement written
+    with pytest.raises(CommandError, match="1 stock record"):
+        call_command("check_stock_ledger")
+    out = capsys.readouterr().out
+    assert "DRIFT leeds LAMP-1: on hand 9 (ledger 5), allocated 0 (ledger 0)" in out
