@@ -22,11 +22,13 @@ from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
+from .bulk import insert_rows, set_column
 from .models import StockImport, StockMovement
-from .services import ensure_stockrecords
+from .services import create_missing_stockrecords
 
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
+Reason = StockMovement.Reason
 
 HEADERS = {
     frozenset({"location", "sku", "on_hand"}): StockImport.Mode.COUNT,
@@ -245,53 +247,68 @@ def _apply(
     now = timezone.now()
     for location_rows in by_location.values():
         location = location_rows[0].location
-        ids = [
-            r.pk
-            for r in ensure_stockrecords(location, {r.product_id for r in location_rows}).values()
-        ]
+        product_ids = [r.product_id for r in location_rows]
+        create_missing_stockrecords(location, product_ids)
+        # Lock this location's rows in primary-key order, reading only the figures we need.
         locked = {
-            r.product_id: r
-            for r in StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            product_id: (pk, on_hand, allocated)
+            for pk, product_id, on_hand, allocated in StockRecord.objects.select_for_update()
+            .filter(partner_id=location.partner_id, product_id__in=product_ids)
+            .order_by("pk")
+            .values_list("pk", "product_id", "num_in_stock", "num_allocated")
         }
-        changed, movements = [], []
+        new_on_hand, movements = {}, []
         for row in location_rows:
-            record = locked[row.product_id]
-            new_on_hand = (
-                row.quantity
-                if mode == StockImport.Mode.COUNT
-                else record.num_in_stock + row.quantity
-            )
-            if new_on_hand < record.num_allocated:
+            pk, on_hand, allocated = locked[row.product_id]
+            target = row.quantity if mode == StockImport.Mode.COUNT else on_hand + row.quantity
+            if target < allocated:
                 errors.append(
                     RowError(
                         row.line,
-                        f"would leave {new_on_hand} on hand at {location.code} but {record.num_allocated} are allocated to orders",
+                        f"would leave {target} on hand at {location.code} but {allocated} are allocated to orders",
                     )
                 )
                 continue
             applied += 1
-            delta = new_on_hand - record.num_in_stock
+            delta = target - on_hand
             if delta == 0:
                 continue
-            record.num_in_stock, record.date_updated = new_on_hand, now
-            changed.append(record)
+            new_on_hand[pk] = target
+            reason = (
+                Reason.RECEIPT
+                if mode == StockImport.Mode.DELTA and delta > 0
+                else Reason.ADJUSTMENT
+            )
             movements.append(
-                StockMovement(
-                    stockrecord_id=record.pk,
-                    location=location,
-                    product_id=record.product_id,
-                    on_hand_delta=delta,
-                    reason=StockMovement.Reason.ADJUSTMENT
-                    if mode == StockImport.Mode.COUNT or delta < 0
-                    else StockMovement.Reason.RECEIPT,
-                    stock_import=stock_import,
-                    user_id=stock_import.user_id,
-                    created_at=now,
-                    note=f"import line {row.line}",
+                (
+                    pk,
+                    location.pk,
+                    row.product_id,
+                    delta,
+                    0,
+                    reason,
+                    stock_import.pk,
+                    stock_import.user_id,
+                    f"import line {row.line}",
+                    now,
                 )
             )
-        StockRecord.objects.bulk_update(changed, ["num_in_stock", "date_updated"], batch_size=1000)
-        StockMovement.objects.bulk_create(movements, batch_size=2000)
+        set_column(StockRecord, "num_in_stock", new_on_hand, date_updated=now)
+        insert_rows(StockMovement, MOVEMENT_FIELDS, movements)
         if progress:
             progress(len(location_rows))
     return applied, errors
+
+
+MOVEMENT_FIELDS = [
+    "stockrecord",
+    "location",
+    "product",
+    "on_hand_delta",
+    "allocated_delta",
+    "reason",
+    "stock_import",
+    "user",
+    "note",
+    "created_at",
+]

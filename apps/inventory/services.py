@@ -77,35 +77,44 @@ def stockrecords_at(location: Location, product_ids: Iterable[int]) -> dict[int,
     return {r.product_id: r for r in records.select_related("product")}
 
 
-def ensure_stockrecords(location: Location, product_ids: Iterable[int]) -> dict[int, StockRecord]:
-    """The location's stock records for these products, creating the missing ones at zero.
+def create_missing_stockrecords(location: Location, product_ids: Iterable[int]) -> None:
+    """Create the location's missing stock records for these products, at zero.
 
     A new record takes its price from the product's existing records: one price everywhere.
     """
     product_ids = set(product_ids)
-    records = stockrecords_at(location, product_ids)
-    missing = product_ids - records.keys()
-    if missing:
-        prices = dict(
-            StockRecord.objects.filter(product_id__in=missing, price__isnull=False)
-            .order_by("product_id", "partner__location__kind", "pk")
-            .values_list("product_id", "price")
-        )
-        products = Product.objects.in_bulk(missing)
-        StockRecord.objects.bulk_create(
-            [
-                StockRecord(
-                    partner_id=location.partner_id,
-                    product_id=pid,
-                    partner_sku=products[pid].upc or str(pid),
-                    price=prices.get(pid),
-                )
-                for pid in sorted(missing)
-            ],
-            ignore_conflicts=True,
-        )
-        records.update(stockrecords_at(location, missing))
-    return records
+    missing = product_ids - set(
+        StockRecord.objects.filter(
+            partner_id=location.partner_id, product_id__in=product_ids
+        ).values_list("product_id", flat=True)
+    )
+    if not missing:
+        return
+    prices = dict(  # the warehouse's price wins: "warehouse" sorts after "store", last wins
+        StockRecord.objects.filter(product_id__in=missing, price__isnull=False)
+        .order_by("product_id", "partner__location__kind", "pk")
+        .values_list("product_id", "price")
+    )
+    skus = dict(Product.objects.filter(pk__in=missing).values_list("pk", "upc"))
+    StockRecord.objects.bulk_create(
+        [
+            StockRecord(
+                partner_id=location.partner_id,
+                product_id=pid,
+                partner_sku=skus[pid] or str(pid),
+                price=prices.get(pid),
+            )
+            for pid in sorted(missing)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def ensure_stockrecords(location: Location, product_ids: Iterable[int]) -> dict[int, StockRecord]:
+    """The location's stock records for these products, creating the missing ones at zero."""
+    product_ids = set(product_ids)
+    create_missing_stockrecords(location, product_ids)
+    return stockrecords_at(location, product_ids)
 
 
 # --- the one write path -------------------------------------------------------------------

@@ -16,11 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from tqdm import tqdm
 
+from apps.inventory.bulk import BATCH, insert_rows
 from apps.inventory.models import StockMovement
 from apps.stores.models import Location, OpeningHours, StoreStaff
 
@@ -33,7 +35,6 @@ ProductImage = get_model("catalogue", "ProductImage")
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 IMAGE_DIR = "images/demo"
-BATCH = 5000
 
 
 def _fixture(name: str):
@@ -247,6 +248,7 @@ class DemoLoader:
         return 0 if rng.random() < 0.2 else rng.randint(1, 12)
 
     def load_stock(self, products, locations) -> None:
+        """Opening stock at every location, each unit arriving as a receipt in the ledger."""
         created_total = 0
         for location in self.bar(locations, desc="stock", unit="loc"):
             with transaction.atomic():
@@ -256,45 +258,69 @@ class DemoLoader:
                     )
                 )
                 missing = [(p, price) for p, price in products if p.pk not in have]
-                for start in range(0, len(missing), BATCH):
-                    chunk = missing[start : start + BATCH]
-                    records = StockRecord.objects.bulk_create(
-                        [
-                            StockRecord(
-                                partner_id=location.partner_id,
-                                product_id=p.pk,
-                                partner_sku=p.upc,
-                                price=price,
-                                num_in_stock=self.units_for(p.upc, location),
-                                num_allocated=0,
-                            )
-                            for p, price in chunk
-                        ]
-                    )
-                    if records and records[0].pk is None:
-                        ids = dict(
-                            StockRecord.objects.filter(
-                                partner_id=location.partner_id,
-                                product_id__in=[p.pk for p, _ in chunk],
-                            ).values_list("product_id", "pk")
+                if not missing:
+                    continue
+                now = timezone.now()
+                insert_rows(
+                    StockRecord,
+                    [
+                        "partner",
+                        "product",
+                        "partner_sku",
+                        "price_currency",
+                        "price",
+                        "num_in_stock",
+                        "num_allocated",
+                        "date_created",
+                        "date_updated",
+                    ],
+                    [
+                        (
+                            location.partner_id,
+                            p.pk,
+                            p.upc,
+                            settings.OSCAR_DEFAULT_CURRENCY,
+                            price,
+                            self.units_for(p.upc, location),
+                            0,
+                            now,
+                            now,
                         )
-                        for record in records:
-                            record.pk = record.id = ids[record.product_id]
-                    StockMovement.objects.bulk_create(
-                        [
-                            StockMovement(
-                                stockrecord_id=r.pk,
-                                location=location,
-                                product_id=r.product_id,
-                                on_hand_delta=r.num_in_stock,
-                                reason=StockMovement.Reason.RECEIPT,
-                                note="Demo opening stock",
-                            )
-                            for r in records
-                            if r.num_in_stock
-                        ]
-                    )
-                    created_total += len(records)
+                        for p, price in missing
+                    ],
+                )
+                new = StockRecord.objects.filter(
+                    partner_id=location.partner_id, product_id__in=[p.pk for p, _ in missing]
+                )
+                insert_rows(
+                    StockMovement,
+                    [
+                        "stockrecord",
+                        "location",
+                        "product",
+                        "on_hand_delta",
+                        "allocated_delta",
+                        "reason",
+                        "note",
+                        "created_at",
+                    ],
+                    [
+                        (
+                            pk,
+                            location.pk,
+                            product_id,
+                            units,
+                            0,
+                            StockMovement.Reason.RECEIPT,
+                            "Demo opening stock",
+                            now,
+                        )
+                        for pk, product_id, units in new.filter(num_in_stock__gt=0).values_list(
+                            "pk", "product_id", "num_in_stock"
+                        )
+                    ],
+                )
+                created_total += len(missing)
         self.say(f"Stock records: {created_total} created.")
 
     # --- people -----------------------------------------------------------------------------
