@@ -41,6 +41,7 @@ OSCAR_FORKS = {
     "oscar.apps.checkout.apps.CheckoutConfig": "apps.checkout.apps.CheckoutConfig",
     "oscar.apps.order.apps.OrderConfig": "apps.order.apps.OrderConfig",
     "oscar.apps.dashboard.apps.DashboardConfig": "apps.dashboard.apps.DashboardConfig",
+    "oscar.apps.search.apps.SearchConfig": "apps.search.apps.SearchConfig",
 }
 
 INSTALLED_APPS = [

@@ -10,7 +10,7 @@ Product = get_model("catalogue", "Product")
 def featured_categories(limit: int = 12):
     """Top-level categories that have public products, with a count of them."""
     return (
-        Category.get_root_nodes()
+        Category.objects.get_root_nodes()
         .filter(is_public=True)
         .annotate(n_products=Count("product", filter=Q(product__is_public=True)))
         .filter(n_products__gt=0)
