@@ -12,6 +12,8 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
+from apps.order.statuses import PIPELINE as ORDER_PIPELINE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # the embedded default keeps its database, index and media here
 VAR_DIR.mkdir(exist_ok=True)
@@ -133,6 +135,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "apps.stores.context_processors.my_store",
             ],
         },
     }
@@ -235,6 +238,10 @@ OSCAR_SHOP_TAGLINE = "Buy online, collect in store"
 OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_EAGER_ALERTS = False
+OSCAR_INITIAL_ORDER_STATUS = "Placed"
+OSCAR_INITIAL_LINE_STATUS = "Placed"
+OSCAR_ORDER_STATUS_PIPELINE = {status: list(nexts) for status, nexts in ORDER_PIPELINE.items()}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,
@@ -281,3 +288,7 @@ LOGGING = {
         "oscar": {"level": "WARNING"},
     },
 }
+
+# --- Omnishop -----------------------------------------------------------------------------
+
+OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")

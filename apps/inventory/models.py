@@ -77,11 +77,19 @@ class StockMovement(models.Model):
     stock_import = models.ForeignKey(
         StockImport, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
     )
+    reference = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        help_text="Order number, also before the order exists",
+    )
     transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    note = models.CharField(max_length=255, blank=True)
+    note = models.CharField(max_length=255, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

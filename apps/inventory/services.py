@@ -131,6 +131,7 @@ def apply_changes(
     order_lines: Mapping[int, object] | None = None,
     stock_import: StockImport | None = None,
     transfer_id: uuid.UUID | None = None,
+    reference: str = "",
     note: str = "",
 ) -> list[StockMovement]:
     """Apply row changes in primary-key order with conditional updates, and write the ledger.
@@ -156,6 +157,7 @@ def apply_changes(
                     order_line=order_lines.get(c.stockrecord.product_id),
                     stock_import=stock_import,
                     transfer_id=transfer_id,
+                    reference=reference or (order.number if order is not None else ""),
                     user=by if by is not None and by.is_authenticated else None,
                     note=note,
                 )
@@ -224,7 +226,13 @@ def _changes_for(
 
 
 def allocate(
-    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
+    *,
+    location: Location,
+    quantities: Quantities,
+    by=None,
+    order=None,
+    order_lines=None,
+    reference="",
 ) -> list[StockMovement]:
     """Promise units to an order: all lines or none, never below the safety buffer."""
     _check_quantities(quantities)
@@ -236,11 +244,19 @@ def allocate(
         by=by,
         order=order,
         order_lines=order_lines,
+        reference=reference,
     )
 
 
 def release(
-    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note=""
+    *,
+    location: Location,
+    quantities: Quantities,
+    by=None,
+    order=None,
+    order_lines=None,
+    reference="",
+    note="",
 ) -> list[StockMovement]:
     """Give promised units back to sale (cancelled, short-picked or not collected)."""
     _check_quantities(quantities)
@@ -250,6 +266,7 @@ def release(
         reason=Reason.RELEASE,
         by=by,
         order=order,
+        reference=reference,
         order_lines=order_lines,
         note=note,
     )

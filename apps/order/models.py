@@ -1,1 +1,38 @@
-from oscar.apps.order.models import *
+"""Our Order: one table for every channel, remembering the pickup store and code."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.order.abstract_models import AbstractOrder
+
+
+class Order(AbstractOrder):
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+        STORE = "store", _("In store")
+
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.WEB, db_index=True
+    )
+    pickup_location = models.ForeignKey(
+        "stores.Location",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pickup_orders",
+        help_text="The store a click-and-collect order is collected from.",
+    )
+    pickup_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    ready_by = models.DateTimeField(
+        null=True, blank=True, help_text="Promised ready-for-collection time"
+    )
+
+    class Meta(AbstractOrder.Meta):
+        indexes = [models.Index(fields=["pickup_location", "status"], name="order_pickup_queue")]
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.pickup_location_id is not None
+
+
+from oscar.apps.order.models import *  # noqa: E402

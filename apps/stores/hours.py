@@ -85,3 +85,9 @@ def ready_time(location: Location, now: dt.datetime | None = None) -> dt.datetim
             return start + remaining
         remaining -= closes - start
     return None
+
+
+def in_words(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """'today at 16:00', 'tomorrow at 10:00', 'Friday 27 November at 10:00' (store time)."""
+    now = (now or timezone.now()).astimezone(moment.tzinfo)
+    return f"{_day_words(moment, today=now.date())} at {moment:%H:%M}"

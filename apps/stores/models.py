@@ -153,3 +153,16 @@ class StoreStaff(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) at {self.location}"
+
+
+class PreferredStore(models.Model):
+    """A signed-in shopper's "my store", remembered across sessions and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferred_store"
+    )
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user} shops at {self.location}"

@@ -1,9 +1,13 @@
 from django import forms
-from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView, View
 
 from .hours import opening_status, ready_time
 from .models import Store
+from .my_store import choose_store
 from .selectors import find_stores
 
 
@@ -48,3 +52,16 @@ class StoreDetailView(TemplateView):
             ready_at=ready_time(store) if store.click_and_collect else None,
             **kwargs,
         )
+
+
+class ChooseStoreView(View):
+    """POST: make this store "my store" (session, and profile when signed in)."""
+
+    def post(self, request, code):
+        store = get_object_or_404(Store.objects.filter(is_active=True), code=code)
+        choose_store(request, store)
+        messages.success(request, f"{store.name} is now your store.")
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("stores:detail", args=[store.code])
+        return redirect(next_url)

@@ -1,0 +1,36 @@
+from django.urls import reverse
+from oscar.apps.checkout import exceptions, session
+
+from apps.stores.models import Store
+
+
+class CheckoutSessionMixin(session.CheckoutSessionMixin):
+    """Oscar asks for an address whenever products need shipping; collect in store needs none."""
+
+    def get_collect_location(self):
+        location_id = self.checkout_session.collect_location_id()
+        if location_id is None:
+            return None
+        return Store.objects.filter(pk=location_id, is_active=True, click_and_collect=True).first()
+
+    def check_shipping_data_is_captured(self, request):
+        if not self.checkout_session.is_fulfilment_chosen():
+            raise exceptions.FailedPreCondition(url=reverse("checkout:fulfilment"))
+        if self.checkout_session.collect_location_id() is None:
+            return super().check_shipping_data_is_captured(request)
+        if self.get_collect_location() is None:
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:fulfilment"),
+                message="That store no longer offers click and collect. Please choose another.",
+            )
+        self.check_a_valid_shipping_method_is_captured()
+
+    def get_shipping_address(self, basket):
+        if self.checkout_session.collect_location_id() is not None:
+            return None
+        return super().get_shipping_address(basket)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["collect_location"] = self.get_collect_location()
+        return ctx

@@ -1,0 +1,27 @@
+from oscar.apps.checkout import utils
+
+
+class CheckoutSessionData(utils.CheckoutSessionData):
+    """Oscar's checkout session, plus the store a click-and-collect order goes to."""
+
+    def collect_at(self, location_id: int) -> None:
+        self._set("fulfilment", "collect_location_id", location_id)
+        self.use_shipping_method("collect-in-store")
+        self.reset_shipping_data_for_collect()
+
+    def deliver(self) -> None:
+        self._unset("fulfilment", "collect_location_id")
+        self._unset("shipping", "method_code")
+
+    def reset_shipping_data_for_collect(self) -> None:
+        self._unset("shipping", "new_address_fields")
+        self._unset("shipping", "user_address_id")
+
+    def collect_location_id(self) -> int | None:
+        return self._get("fulfilment", "collect_location_id")
+
+    def is_fulfilment_chosen(self) -> bool:
+        return self._get("fulfilment", "chosen", False)
+
+    def mark_fulfilment_chosen(self) -> None:
+        self._set("fulfilment", "chosen", True)

@@ -1,0 +1,61 @@
+"""What the product page says about stock: my store, the nearest stores, home delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from apps.inventory.selectors import availability
+from apps.stores.hours import in_words, ready_time
+from apps.stores.models import Location, Store
+from apps.stores.selectors import find_stores
+
+LOW_STOCK = 3
+
+
+@dataclass
+class ProductAvailability:
+    store: Store | None
+    store_units: int = 0
+    ready_at: object = None
+    nearby: list[tuple[Store, int, float | None]] = field(default_factory=list)
+    delivery_units: int = 0
+
+    @property
+    def store_message(self) -> str:
+        if self.store is None:
+            return ""
+        if not self.store_units:
+            return f"Not available at {self.store.name}"
+        when = f": ready for pickup {in_words(self.ready_at)}" if self.ready_at else ""
+        if self.store_units <= LOW_STOCK:
+            return f"Only {self.store_units} left at {self.store.name}{when}"
+        return f"In stock at {self.store.name}{when}"
+
+
+def product_availability(
+    *, product, store: Store | None, nearby: int = 4, now=None
+) -> ProductAvailability:
+    """Availability at my store, the nearest stores that have it, and the warehouse."""
+    now = now or timezone.now()
+    near = (store.latitude, store.longitude) if store and store.latitude is not None else None
+    candidates = find_stores(near=near, limit=nearby + 1, click_and_collect_only=True, now=now)
+    warehouse = Location.objects.filter(kind=Location.Kind.WAREHOUSE).first()
+    locations = [r.store for r in candidates] + [
+        loc for loc in (store, warehouse) if loc is not None
+    ]
+    units = availability(products=[product], locations=locations)
+    result = ProductAvailability(
+        store=store, delivery_units=units.at(product, warehouse) if warehouse else 0
+    )
+    if store is not None:
+        result.store_units = units.at(product, store)
+        if result.store_units and store.click_and_collect:
+            result.ready_at = ready_time(store, now)
+    result.nearby = [
+        (r.store, units.at(product, r.store), r.distance_km)
+        for r in candidates
+        if (store is None or r.store.pk != store.pk) and units.at(product, r.store) > 0
+    ][:nearby]
+    return result

@@ -1,0 +1,8 @@
+from django.utils.functional import SimpleLazyObject
+
+from .my_store import my_store as lookup
+
+
+def my_store(request):
+    """``my_store`` in every template, looked up only when a template uses it."""
+    return {"my_store": SimpleLazyObject(lambda: lookup(request))}

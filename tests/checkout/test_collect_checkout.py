@@ -1,0 +1,187 @@
+"""Click and collect at checkout: no address, free, the store's stock allocated before payment."""
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from apps.inventory.models import StockMovement
+from apps.inventory.selectors import availability, ledger_drift
+from apps.order import pickup_codes
+from apps.order.statuses import PLACED
+from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
+from tests.factories import UserFactory
+
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+
+
+def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    response = client.get(reverse("checkout:fulfilment"))
+    assert response.status_code == 200
+    options = {o.store.code: o.has_everything for o in response.context["options"]}
+    assert options == {"leeds": True, "york": False}
+
+    response = choose_collect(client, "leeds")
+    assert response["Location"] == reverse("checkout:payment-method")
+    preview = client.get(reverse("checkout:preview"))
+    assert preview.status_code == 200
+    assert "Click and collect at Omnishop Leeds" in preview.content.decode()
+
+    response = place_order(client)
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.pickup_location == shop["leeds"]
+    assert order.shipping_address is None
+    assert order.shipping_code == "collect-in-store"
+    assert order.shipping_incl_tax == 0
+    assert order.status == PLACED and order.channel == "web"
+    assert order.guest_email == "guest@example.com"
+    assert len(order.pickup_code) == 8 and set(order.pickup_code) <= set(pickup_codes.ALPHABET)
+    assert order.ready_by is not None
+    assert order.lines.get().partner.location == shop["leeds"]
+    assert order.sources.get().amount_debited == order.total_incl_tax
+
+    record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
+    assert (record.num_in_stock, record.num_allocated) == (2, 1)
+    movement = StockMovement.objects.get(reason="allocation")
+    assert movement.reference == order.number and movement.location == shop["leeds"]
+    assert list(ledger_drift()) == []
+
+    thank_you = client.get(reverse("checkout:thank-you"))
+    body = thank_you.content.decode()
+    assert pickup_codes.display(order.pickup_code) in body
+    assert "<svg" in body  # the QR code, drawn locally
+
+
+def test_a_store_without_the_whole_basket_cannot_be_chosen(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    response = choose_collect(client, "york")
+    assert response.status_code == 200
+    assert "That store does not have everything in your basket" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_collect_needs_a_store(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    response = client.post(reverse("checkout:fulfilment"), {"method": "collect"})
+    assert "Choose a store that has everything" in response.content.decode()
+
+
+def test_stock_gone_while_checking_out_brings_the_shopper_back_with_no_order(shop, client):
+    add_to_basket(client, shop["lamp"], quantity=2)
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    # Someone else buys one at the till in the meantime.
+    from apps.inventory import services
+
+    services.sell_in_store(location=shop["leeds"], quantities={shop["lamp"].pk: 1})
+    response = place_order(client)
+    assert response.status_code == 302 and response["Location"] == reverse("basket:summary")
+    page = client.get(reverse("basket:summary"))
+    assert "Only 1 left of Desk Lamp at Omnishop Leeds" in page.content.decode()
+    assert not Order.objects.exists()
+    assert (
+        availability(products=[shop["lamp"]], locations=[shop["leeds"]]).at(
+            shop["lamp"], shop["leeds"]
+        )
+        == 1
+    )
+    assert not StockMovement.objects.filter(reason="allocation").exists()
+    assert page.context["basket"].num_items == 2  # the basket is the shopper's again
+
+
+def test_failed_payment_releases_the_allocation_and_places_no_order(shop, client, settings):
+    settings.OMNISHOP_PAYMENT_GATEWAY = "apps.checkout.payment.DecliningTestGateway"
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    response = place_order(client)
+    assert "declined by the test gateway" in response.content.decode()
+    assert not Order.objects.exists()
+    record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
+    assert record.num_allocated == 0
+    reasons = list(
+        StockMovement.objects.filter(reference__gt="")
+        .order_by("pk")
+        .values_list("reason", flat=True)
+    )
+    assert reasons == ["allocation", "release"]
+    assert list(ledger_drift()) == []
+
+
+def test_double_submitting_place_order_creates_one_order(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    first = place_order(client)
+    second = place_order(client)
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert Order.objects.count() == 1
+    assert StockMovement.objects.filter(reason="allocation").count() == 1
+
+
+def test_signed_in_shopper_collects_and_sees_the_order_in_their_account(shop, client):
+    shopper = UserFactory(email="shona@example.com")
+    client.force_login(shopper)
+    add_to_basket(client, shop["lamp"])
+    assert client.get(reverse("checkout:index"))["Location"] == reverse("checkout:fulfilment")
+    choose_collect(client, "leeds")
+    assert place_order(client)["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.user == shopper
+    history = client.get(reverse("customer:order-list"))
+    assert order.number in history.content.decode()
+
+
+def test_delivery_keeps_oscars_address_flow_and_allocates_at_the_warehouse(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    response = client.post(reverse("checkout:fulfilment"), {"method": "delivery"})
+    assert response["Location"] == reverse("checkout:shipping-address")
+    from oscar.core.loading import get_model as gm
+
+    country = gm("address", "Country").objects.create(
+        iso_3166_1_a2="GB", name="United Kingdom", is_shipping_country=True
+    )
+    response = client.post(
+        reverse("checkout:shipping-address"),
+        {
+            "first_name": "Ann",
+            "last_name": "Other",
+            "line1": "1 Road",
+            "line4": "Leeds",
+            "postcode": "LS1 1AA",
+            "country": country.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("checkout:shipping-method")).status_code == 302
+    assert place_order(client)["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.pickup_location is None and order.pickup_code is None
+    assert order.shipping_code == "standard-delivery"
+    assert order.shipping_address.line4 == "Leeds"
+    record = StockRecord.objects.get(partner=shop["warehouse"].partner, product=shop["lamp"])
+    assert record.num_allocated == 1
+
+
+def test_checkout_skips_to_the_choice_before_asking_for_an_address(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    assert client.get(reverse("checkout:shipping-address"))["Location"] == reverse(
+        "checkout:fulfilment"
+    )
+
+
+@pytest.mark.parametrize("length", [8])
+def test_pickup_codes_are_unambiguous_and_too_many_to_guess(length):
+    assert not set("0O1IL") & set(pickup_codes.ALPHABET)
+    assert len(pickup_codes.ALPHABET) ** length == 852_891_037_441
+    codes = {pickup_codes.new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == length for c in codes)
