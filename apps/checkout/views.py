@@ -105,6 +105,9 @@ class ShippingMethodView(FulfilmentChosenMixin, oscar_views.ShippingMethodView):
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """Allocate the basket at its location before any payment is taken; release it on failure."""
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(payment_gateway_name=gateway().name, **kwargs)
+
     def fulfilment_location(self) -> Location:
         return self.get_collect_location() or services.warehouse()
 
@@ -169,6 +172,7 @@ class ThankYouView(oscar_views.ThankYouView):
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
         order = ctx["order"]
+        ctx["collect_location"] = order.pickup_location
         if order.pickup_code:
             ctx["pickup_code"] = pickup_codes.display(order.pickup_code)
             ctx["pickup_qr"] = pickup_codes.qr_svg(order.pickup_code)
