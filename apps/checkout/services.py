@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from apps.inventory import services as stock
+from apps.inventory.selectors import availability
 from apps.inventory.services import ensure_stockrecords
 from apps.stores.models import Location
 from apps.stores.selectors import StoreResult, find_stores
@@ -56,3 +58,36 @@ def release_basket(*, basket, location: Location, reference: str, by=None):
         by=by,
         note="payment failed",
     )
+
+
+@dataclass
+class BasketCollectStatus:
+    """Can this basket be collected at the shopper's store? Line by line, and where else."""
+
+    store: Location
+    lines: list = field(default_factory=list)  # (basket line, units available at the store)
+    alternative: Location | None = None
+
+    @property
+    def all_available(self) -> bool:
+        return all(units >= line.quantity for line, units in self.lines)
+
+
+def basket_collect_status(basket, store: Location) -> BasketCollectStatus:
+    """Each line's availability at my store; if one falls short, the nearest store with all."""
+    quantities = basket_quantities(basket)
+    units = availability(products=list(quantities), locations=[store])
+    status = BasketCollectStatus(
+        store, [(line, units.at(line.product_id, store)) for line in basket.all_lines()]
+    )
+    if not status.all_available:
+        near = (store.latitude, store.longitude) if store.latitude is not None else None
+        status.alternative = next(
+            (
+                o.store
+                for o in collect_options(basket, near=near, limit=6)
+                if o.has_everything and o.store.pk != store.pk
+            ),
+            None,
+        )
+    return status

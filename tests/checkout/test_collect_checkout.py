@@ -185,3 +185,17 @@ def test_pickup_codes_are_unambiguous_and_too_many_to_guess(length):
     codes = {pickup_codes.new_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(len(c) == length for c in codes)
+
+
+def test_confirmation_email_carries_the_pickup_code_and_store(shop, client, mailoutbox):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client, email="shopper@example.com")
+    choose_collect(client, "leeds")
+    place_order(client)
+    order = Order.objects.get()
+    message = mailoutbox[-1]
+    assert message.to == ["shopper@example.com"]
+    assert pickup_codes.display(order.pickup_code) in message.body
+    assert "CLICK AND COLLECT at Omnishop Leeds" in message.body
+    html = message.alternatives[0][0]
+    assert pickup_codes.display(order.pickup_code) in html

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.safestring import mark_safe
 
+from apps.checkout.services import basket_collect_status as collect_status
 from apps.order import pickup_codes
+from apps.order.selectors import pickup_timeline as timeline
 from apps.storefront.availability import product_availability as lookup
 from apps.stores.my_store import my_store
 
@@ -11,6 +14,25 @@ register = template.Library()
 def product_availability(context, product):
     """Availability of a product at the shopper's store, nearby stores and for delivery."""
     return lookup(product=product, store=my_store(context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def basket_collect_status(context, basket):
+    """Whether each basket line can be collected at the shopper's store (None: no store)."""
+    store = my_store(context["request"])
+    if store is None or basket.is_empty:
+        return None
+    return collect_status(basket, store)
+
+
+@register.simple_tag
+def pickup_timeline(order):
+    return timeline(order)
+
+
+@register.filter
+def pickup_qr(code):
+    return mark_safe(pickup_codes.qr_svg(code)) if code else ""  # noqa: S308 - segno's own SVG
 
 
 @register.filter
