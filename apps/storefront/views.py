@@ -1,5 +1,7 @@
 from django.views.generic import TemplateView
 
+from apps.stores.my_store import my_store
+
 from . import selectors
 
 
@@ -11,6 +13,6 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             categories=selectors.featured_categories(),
-            products=selectors.featured_products(),
+            products=selectors.featured_products(store=my_store(self.request)),
             **kwargs,
         )

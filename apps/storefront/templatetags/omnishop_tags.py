@@ -36,5 +36,22 @@ def pickup_qr(code):
 
 
 @register.filter
+def store_units(product):
+    """Available to sell at the shopper's store, when the listing loaded it (else None)."""
+    return getattr(product, "my_store_units", None)
+
+
+@register.simple_tag(takes_context=True)
+def my_store_filter_url(context, on: bool):
+    """This listing's URL with the "available at my store" filter switched on or off."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params.pop("at_my_store", None)
+    if on:
+        params["at_my_store"] = "1"
+    return f"?{params.urlencode()}" if params else context["request"].path
+
+
+@register.filter
 def pickup_code_display(code):
     return pickup_codes.display(code)

@@ -1,0 +1,1 @@
+from oscar.apps.search.views import *  # noqa: F403

@@ -1,0 +1,86 @@
+"""Category, catalogue and search pages: my store's badge and filter, in a constant number of queries."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from oscar.core.loading import get_model
+
+from apps.inventory.selectors import availability
+from apps.stores.models import Location
+from tests.factories import StoreFactory, stock
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+CEILING = 25
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--products", "60", "--no-progress", verbosity=0)
+    return Location.objects.get(code="leeds")
+
+
+def listing_urls():
+    return [
+        Category.objects.get(name="Kitchen").get_absolute_url(),
+        "/catalogue/",
+        "/search/?q=classic",
+    ]
+
+
+def count_queries(client, url):
+    """Queries of a warm page (thumbnail metadata cached, as in production)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_listing_pages_run_a_constant_number_of_queries_whatever_the_stores(demo, client):
+    client.post("/stores/leeds/choose/")
+    before = {url: count_queries(client, url) for url in listing_urls()}
+    for i in range(20):
+        store = StoreFactory(code=f"extra-{i}", name=f"Extra {i}", latitude=53 + i / 40, hours={})
+        for product in Product.objects.all()[:20]:
+            stock(store, product, 2)
+    after = {url: count_queries(client, url) for url in listing_urls()}
+    assert after == before
+    assert max(after.values()) <= CEILING, after
+
+
+def test_listing_queries_do_not_grow_with_the_products_on_the_page(demo, client):
+    client.post("/stores/leeds/choose/")
+    few = count_queries(client, "/search/?q=knife")  # a handful of results
+    many = count_queries(client, "/catalogue/")  # a full page of 20
+    assert many <= few + 1  # Haystack's count query differs, not the per-product work
+
+
+def test_each_card_says_what_my_store_has(demo, client):
+    client.post("/stores/leeds/choose/")
+    response = client.get("/catalogue/")
+    body = " ".join(response.content.decode().split())
+    products = [r.object for r in response.context["page_obj"].object_list]
+    units = availability(products=products, locations=[demo])
+    expected = [
+        "In stock at Omnishop Leeds"
+        if units.at(p, demo) > 3
+        else f"Only {units.at(p, demo)} left at Omnishop Leeds"
+        if units.at(p, demo)
+        else "Not at Omnishop Leeds"
+        for p in products
+    ]
+    assert [b.strip() for b in re.findall(r'class="store-badge[^"]*"> ([^<]*)<', body)] == expected
+
+
+def test_filter_shows_only_what_my_store_can_sell(demo, client):
+    client.post("/stores/leeds/choose/")
+    response = client.get("/catalogue/", {"at_my_store": "1"})
+    products = [r.object for r in response.context["page_obj"].object_list]
+    assert products
+    units = availability(products=products, locations=[demo])
+    assert all(units.at(p, demo) > 0 for p in products)
+    everything = client.get("/catalogue/").context["paginator"].count
+    assert response.context["paginator"].count < everything
