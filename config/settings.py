@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "apps.stores.apps.StoresConfig",
     "apps.inventory.apps.InventoryConfig",
     "apps.storefront.apps.StorefrontConfig",
+    "apps.pickup.apps.PickupConfig",
 ]
 INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
 

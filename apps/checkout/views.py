@@ -14,6 +14,7 @@ from apps.inventory.services import InsufficientStock
 from apps.order import pickup_codes
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
+from apps.stores.my_store import my_store
 
 from . import services
 from .forms import FulfilmentForm
@@ -55,8 +56,6 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
 
     def get_options(self):
         if not hasattr(self, "_options"):
-            from apps.stores.my_store import my_store
-
             home = my_store(self.request)
             near = (home.latitude, home.longitude) if home and home.latitude is not None else None
             self._options = services.collect_options(self.request.basket, near=near)
@@ -67,11 +66,19 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["stores_with_everything"] = [o.store for o in self.get_options() if o.has_everything]
-        chosen = self.checkout_session.collect_location_id()
-        kwargs["initial"] = {
-            "method": FulfilmentForm.COLLECT if chosen else FulfilmentForm.DELIVERY
-        }
+        kwargs["initial"] = self.get_initial_choice()
         return kwargs
+
+    def get_initial_choice(self) -> dict:
+        """What was chosen before, else collect at my store when it has everything, else delivery."""
+        stocked = {o.store.pk: o.store.code for o in self.get_options() if o.has_everything}
+        chosen = self.checkout_session.collect_location_id()
+        if not self.checkout_session.is_fulfilment_chosen():
+            home = my_store(self.request)
+            chosen = home.pk if home is not None else None
+        if chosen in stocked:
+            return {"method": FulfilmentForm.COLLECT, "store": stocked[chosen]}
+        return {"method": FulfilmentForm.DELIVERY}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(options=self.get_options(), **kwargs)

@@ -29,3 +29,8 @@ def display(code: str) -> str:
 def qr_svg(code: str) -> str:
     """An inline SVG QR code of the pickup code (rendered locally by segno)."""
     return segno.make(code, error="m").svg_inline(scale=6, dark="#111", border=2)
+
+
+def qr_png_data_uri(code: str) -> str:
+    """The QR code as a PNG data URI, for e-mail clients that do not show inline SVG."""
+    return segno.make(code, error="m").png_data_uri(scale=5, border=2)

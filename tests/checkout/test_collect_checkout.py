@@ -199,3 +199,12 @@ def test_confirmation_email_carries_the_pickup_code_and_store(shop, client, mail
     assert "CLICK AND COLLECT at Omnishop Leeds" in message.body
     html = message.alternatives[0][0]
     assert pickup_codes.display(order.pickup_code) in html
+    assert 'src="data:image/png;base64,' in html  # the QR code, for mail clients without SVG
+
+
+def test_collect_at_my_store_is_offered_first_when_it_has_everything(shop, client):
+    client.post(reverse("stores:choose", args=["leeds"]))
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    form = client.get(reverse("checkout:fulfilment")).context["form"]
+    assert form.initial == {"method": "collect", "store": "leeds"}

@@ -36,6 +36,11 @@ def pickup_qr(code):
 
 
 @register.filter
+def pickup_qr_data_uri(code):
+    return pickup_codes.qr_png_data_uri(code) if code else ""
+
+
+@register.filter
 def store_units(product):
     """Available to sell at the shopper's store, when the listing loaded it (else None)."""
     return getattr(product, "my_store_units", None)

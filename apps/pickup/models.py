@@ -1,0 +1,37 @@
+"""What happened to a pickup order, who did it and when: the order's timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PickupEvent(models.Model):
+    class Kind(models.TextChoices):
+        PICKING_STARTED = "picking", _("Picking started")
+        SHORT_PICK = "short_pick", _("Short pick")
+        READY = "ready", _("Ready for collection")
+        WRONG_CODE = "wrong_code", _("Wrong pickup code")
+        HANDED_OVER = "handed_over", _("Handed over")
+        NOT_COLLECTED = "not_collected", _("Not collected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="pickup_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    line = models.ForeignKey("order.Line", null=True, blank=True, on_delete=models.SET_NULL)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    refund = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["order", "kind", "created_at"], name="pickup_event_order_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.order.number}: {self.get_kind_display()}"
