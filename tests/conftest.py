@@ -59,3 +59,20 @@ def product(db):
     from tests.factories import ProductFactory
 
     return ProductFactory(title="Desk Lamp", upc="LAMP-1")
+
+
+@pytest.fixture
+def shop(db):
+    """A warehouse, two collect stores and a product with stock at some of them."""
+    from tests.factories import LocationFactory, ProductFactory, StoreFactory, stock
+
+    warehouse = LocationFactory(code="web", name="Online warehouse", kind="warehouse")
+    leeds = StoreFactory(code="leeds", name="Omnishop Leeds", city="Leeds", lead_time_minutes=60)
+    york = StoreFactory(
+        code="york", name="Omnishop York", city="York", latitude=53.96, longitude=-1.08
+    )
+    lamp = ProductFactory(title="Desk Lamp", upc="LAMP-1")
+    stock(warehouse, lamp, 10)
+    stock(leeds, lamp, 2)
+    stock(york, lamp, 0)
+    return {"warehouse": warehouse, "leeds": leeds, "york": york, "lamp": lamp}

@@ -15,7 +15,6 @@ from tests.checkout.conftest import (
     add_to_basket,
     choose_collect,
     place_order,
-    shop,  # noqa: F401 (fixture)
     start_guest_checkout,
 )
 from tests.factories import StoreStaffFactory, UserFactory
@@ -25,7 +24,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 @pytest.fixture
-def order(shop, client):  # noqa: F811
+def order(shop, client):
     add_to_basket(client, shop["lamp"], quantity=2)
     start_guest_checkout(client)
     choose_collect(client, "leeds")
@@ -34,21 +33,21 @@ def order(shop, client):  # noqa: F811
 
 
 @pytest.fixture
-def leeds_staff(shop):  # noqa: F811
+def leeds_staff(shop):
     return StoreStaffFactory(location=shop["leeds"]).user
 
 
 @pytest.fixture
-def york_staff(shop):  # noqa: F811
+def york_staff(shop):
     return StoreStaffFactory(location=shop["york"]).user
 
 
-def figures(shop):  # noqa: F811
+def figures(shop):
     record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
     return record.num_in_stock, record.num_allocated
 
 
-def test_full_journey_placed_to_collected_consumes_the_allocation(order, shop, leeds_staff):  # noqa: F811
+def test_full_journey_placed_to_collected_consumes_the_allocation(order, shop, leeds_staff):
     assert figures(shop) == (2, 2)
     services.start_picking(order=order, by=leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
@@ -89,7 +88,7 @@ def test_merchandisers_act_for_every_store(order):
 )
 def test_transitions_from_the_wrong_state_are_refused_and_change_nothing(
     order, shop, leeds_staff, action
-):  # noqa: F811
+):
     with pytest.raises(services.WrongState):
         action(order, leeds_staff)
     order.refresh_from_db()
@@ -97,7 +96,7 @@ def test_transitions_from_the_wrong_state_are_refused_and_change_nothing(
     assert figures(shop) == (2, 2)
 
 
-def test_short_pick_releases_units_and_records_the_refund(order, shop, leeds_staff):  # noqa: F811
+def test_short_pick_releases_units_and_records_the_refund(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
     line = order.lines.get()
     services.short_pick(order=order, line=line, quantity=1, by=leeds_staff, reason="damaged")
@@ -110,7 +109,7 @@ def test_short_pick_releases_units_and_records_the_refund(order, shop, leeds_sta
     assert list(ledger_drift()) == []
 
 
-def test_short_picking_everything_cancels_the_order(order, shop, leeds_staff):  # noqa: F811
+def test_short_picking_everything_cancels_the_order(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
     services.short_pick(
         order=order, line=order.lines.get(), quantity=2, by=leeds_staff, reason="missing"
@@ -120,7 +119,7 @@ def test_short_picking_everything_cancels_the_order(order, shop, leeds_staff):  
     assert figures(shop) == (2, 0)
 
 
-def test_wrong_code_is_refused_remembered_and_rate_limited(order, shop, leeds_staff):  # noqa: F811
+def test_wrong_code_is_refused_remembered_and_rate_limited(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     for _ in range(services.MAX_WRONG_CODES):
@@ -141,7 +140,7 @@ def test_wrong_code_is_refused_remembered_and_rate_limited(order, shop, leeds_st
     }
 
 
-def test_not_collected_after_the_holding_days_puts_stock_back_on_sale(order, shop, leeds_staff):  # noqa: F811
+def test_not_collected_after_the_holding_days_puts_stock_back_on_sale(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     with pytest.raises(services.WrongState):
@@ -163,7 +162,7 @@ def test_not_collected_after_the_holding_days_puts_stock_back_on_sale(order, sho
     assert list(ledger_drift()) == []
 
 
-def test_cancel_releases_everything(order, shop, leeds_staff):  # noqa: F811
+def test_cancel_releases_everything(order, shop, leeds_staff):
     services.cancel(order=order, by=leeds_staff, reason="customer called")
     order.refresh_from_db()
     assert order.status == statuses.CANCELLED and figures(shop) == (2, 0)
