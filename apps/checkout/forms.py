@@ -18,6 +18,9 @@ class FulfilmentForm(forms.Form):
         },
     )
 
+    name = forms.CharField(required=False, max_length=128, label="Name of who will collect")
+    phone = forms.CharField(required=False, max_length=32, label="Mobile phone (optional)")
+
     def __init__(self, *args, stores_with_everything=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.filter(
@@ -26,8 +29,11 @@ class FulfilmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("method") == self.COLLECT and not data.get("store"):
-            raise forms.ValidationError(
-                "Choose a store that has everything in your basket, or choose home delivery."
-            )
+        if data.get("method") == self.COLLECT:
+            if not data.get("name", "").strip():
+                self.add_error("name", "Tell us who will collect the order: we check it at the counter.")
+            if not data.get("store") and "store" not in self.errors:
+                raise forms.ValidationError(
+                    "Choose a store that has everything in your basket, or choose home delivery."
+                )
         return data

@@ -4,8 +4,9 @@ from oscar.apps.checkout import utils
 class CheckoutSessionData(utils.CheckoutSessionData):
     """Oscar's checkout session, plus the store a click-and-collect order goes to."""
 
-    def collect_at(self, location_id: int) -> None:
+    def collect_at(self, location_id: int, *, name: str = "", phone: str = "") -> None:
         self._set("fulfilment", "collect_location_id", location_id)
+        self._set("fulfilment", "collector", {"name": name, "phone": phone})
         self.use_shipping_method("collect-in-store")
         self.reset_shipping_data_for_collect()
 
@@ -16,6 +17,9 @@ class CheckoutSessionData(utils.CheckoutSessionData):
     def reset_shipping_data_for_collect(self) -> None:
         self._unset("shipping", "new_address_fields")
         self._unset("shipping", "user_address_id")
+
+    def collector(self) -> dict:
+        return self._get("fulfilment", "collector", {"name": "", "phone": ""})
 
     def collect_location_id(self) -> int | None:
         return self._get("fulfilment", "collect_location_id")

@@ -76,9 +76,15 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         if not self.checkout_session.is_fulfilment_chosen():
             home = my_store(self.request)
             chosen = home.pk if home is not None else None
+        collector = self.checkout_session.collector()
+        user = self.request.user
+        initial = {
+            "name": collector["name"] or (user.get_full_name() if user.is_authenticated else ""),
+            "phone": collector["phone"],
+        }
         if chosen in stocked:
-            return {"method": FulfilmentForm.COLLECT, "store": stocked[chosen]}
-        return {"method": FulfilmentForm.DELIVERY}
+            return {**initial, "method": FulfilmentForm.COLLECT, "store": stocked[chosen]}
+        return {**initial, "method": FulfilmentForm.DELIVERY}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(options=self.get_options(), **kwargs)
@@ -88,7 +94,11 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         basket = self.request.basket
         if form.cleaned_data["method"] == FulfilmentForm.COLLECT:
             store = form.cleaned_data["store"]
-            session.collect_at(store.pk)
+            session.collect_at(
+                store.pk,
+                name=form.cleaned_data["name"].strip(),
+                phone=form.cleaned_data["phone"].strip(),
+            )
             services.bind_basket(basket, store)
             next_url = reverse("checkout:payment-method")
         else:
@@ -161,8 +171,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         kwargs["channel"] = Order.Channel.WEB
         store = self.get_collect_location()
         if store is not None:
+            collector = self.checkout_session.collector()
             kwargs.update(
-                pickup_location=store, pickup_code=new_pickup_code(), ready_by=ready_time(store)
+                pickup_location=store,
+                pickup_code=new_pickup_code(),
+                ready_by=ready_time(store),
+                pickup_name=collector["name"],
+                pickup_phone=collector["phone"],
             )
         return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
 

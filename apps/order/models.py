@@ -26,6 +26,10 @@ class Order(AbstractOrder):
     ready_by = models.DateTimeField(
         null=True, blank=True, help_text="Promised ready-for-collection time"
     )
+    pickup_name = models.CharField(
+        max_length=128, blank=True, help_text="Who will collect (checked at the counter)"
+    )
+    pickup_phone = models.CharField(max_length=32, blank=True)
 
     class Meta(AbstractOrder.Meta):
         indexes = [models.Index(fields=["pickup_location", "status"], name="order_pickup_queue")]

@@ -12,7 +12,10 @@ def start_guest_checkout(client, email="guest@example.com"):
 
 
 def choose_collect(client, store_code):
-    return client.post(reverse("checkout:fulfilment"), {"method": "collect", "store": store_code})
+    return client.post(
+        reverse("checkout:fulfilment"),
+        {"method": "collect", "store": store_code, "name": "Ann Other"},
+    )
 
 
 def place_order(client):

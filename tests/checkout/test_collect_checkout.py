@@ -38,6 +38,7 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     assert order.shipping_incl_tax == 0
     assert order.status == PLACED and order.channel == "web"
     assert order.guest_email == "guest@example.com"
+    assert order.pickup_name == "Ann Other"
     assert len(order.pickup_code) == 8 and set(order.pickup_code) <= set(pickup_codes.ALPHABET)
     assert order.ready_by is not None
     assert order.lines.get().partner.location == shop["leeds"]
@@ -64,11 +65,13 @@ def test_a_store_without_the_whole_basket_cannot_be_chosen(shop, client):
     assert not Order.objects.exists()
 
 
-def test_collect_needs_a_store(shop, client):
+def test_collect_needs_a_store_and_who_will_collect(shop, client):
     add_to_basket(client, shop["lamp"])
     start_guest_checkout(client)
     response = client.post(reverse("checkout:fulfilment"), {"method": "collect"})
-    assert "Choose a store that has everything" in response.content.decode()
+    body = response.content.decode()
+    assert "Choose a store that has everything" in body
+    assert "Tell us who will collect the order" in body
 
 
 def test_stock_gone_while_checking_out_brings_the_shopper_back_with_no_order(shop, client):
@@ -207,4 +210,4 @@ def test_collect_at_my_store_is_offered_first_when_it_has_everything(shop, clien
     add_to_basket(client, shop["lamp"])
     start_guest_checkout(client)
     form = client.get(reverse("checkout:fulfilment")).context["form"]
-    assert form.initial == {"method": "collect", "store": "leeds"}
+    assert form.initial == {"method": "collect", "store": "leeds", "name": "", "phone": ""}

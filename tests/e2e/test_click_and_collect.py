@@ -77,6 +77,7 @@ def go_to_review_collecting_at(page, product, store_name, email="guest@example.c
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="How do you want your order?")).to_be_visible()
     page.locator(".list-group-item", has_text=store_name).locator("input[name=store]").check()
+    page.get_by_label("Name of who will collect").fill("Ann Other")
     page.screenshot(path=str(SCREENSHOTS / "checkout-collect.png"), full_page=True)
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("link", name="Continue to review").click()

@@ -1,0 +1,106 @@
+"""Reads for the store console: the queue of a store's pickup orders, and finding an order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from apps.order import pickup_codes, statuses
+from apps.stores.models import Location
+
+from .models import PickupEvent
+
+Order = get_model("order", "Order")
+OPEN = (statuses.PLACED, statuses.PICKING, statuses.READY)
+
+
+def store_orders(store: Location) -> QuerySet:
+    """The store's pickup orders, with when each became ready and was handed over."""
+
+    def event_time(kind):
+        return Subquery(
+            PickupEvent.objects.filter(order=OuterRef("pk"), kind=kind)
+            .order_by("-created_at")
+            .values("created_at")[:1],
+            output_field=DateTimeField(),
+        )
+
+    return (
+        Order.objects.filter(pickup_location=store)
+        .select_related("user", "billing_address")
+        .annotate(
+            ready_at=event_time(PickupEvent.Kind.READY),
+            handed_over_at=event_time(PickupEvent.Kind.HANDED_OVER),
+        )
+    )
+
+
+@dataclass
+class Queue:
+    to_pick: list = field(default_factory=list)
+    picking: list = field(default_factory=list)
+    ready: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    collected_today: list = field(default_factory=list)
+
+    @property
+    def groups(self):
+        return [
+            ("to-pick", "To pick", self.to_pick),
+            ("picking", "Picking", self.picking),
+            ("ready", "Ready for collection", self.ready),
+            ("overdue", "Overdue to collect", self.overdue),
+            ("collected", "Collected today", self.collected_today),
+        ]
+
+
+def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
+    """Open orders grouped by state, oldest first, and today's collections (one query)."""
+    now = now or timezone.now()
+    start_of_day = now.astimezone(timezone.get_current_timezone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    holding = dt.timedelta(days=store.holding_days)
+    result = Queue()
+    orders = store_orders(store).filter(
+        Q(status__in=OPEN)
+        | Q(status=statuses.COLLECTED, date_placed__gte=now - dt.timedelta(days=60))
+    )
+    for order in orders.order_by("date_placed"):
+        order.age = now - order.date_placed
+        order.is_late = (
+            order.ready_by is not None
+            and order.status in (statuses.PLACED, statuses.PICKING)
+            and order.ready_by < now
+        )
+        if order.status == statuses.PLACED:
+            result.to_pick.append(order)
+        elif order.status == statuses.PICKING:
+            result.picking.append(order)
+        elif order.status == statuses.READY:
+            overdue = order.ready_at is not None and order.ready_at + holding <= now
+            (result.overdue if overdue else result.ready).append(order)
+        elif order.handed_over_at and order.handed_over_at >= start_of_day:
+            result.collected_today.append(order)
+    return result
+
+
+def find_orders(store: Location, text: str) -> QuerySet:
+    """The store's orders matching a number, pickup code, customer name, e-mail or phone."""
+    text = text.strip()
+    code = pickup_codes.normalise(text)
+    matches = (
+        Q(number=text)
+        | Q(pickup_code=code)
+        | Q(guest_email__iexact=text)
+        | Q(user__email__iexact=text)
+        | Q(billing_address__phone_number=text)
+        | Q(shipping_address__phone_number=text)
+    )
+    for word in text.split():
+        matches |= Q(user__last_name__iexact=word) | Q(user__first_name__iexact=word)
+    return store_orders(store).filter(matches).distinct().order_by("-date_placed")
