@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include("apps.stores.urls")),
+    path("console/", include("apps.pickup.console.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

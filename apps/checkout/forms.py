@@ -31,7 +31,9 @@ class FulfilmentForm(forms.Form):
         data = super().clean()
         if data.get("method") == self.COLLECT:
             if not data.get("name", "").strip():
-                self.add_error("name", "Tell us who will collect the order: we check it at the counter.")
+                self.add_error(
+                    "name", "Tell us who will collect the order: we check it at the counter."
+                )
             if not data.get("store") and "store" not in self.errors:
                 raise forms.ValidationError(
                     "Choose a store that has everything in your basket, or choose home delivery."

@@ -31,7 +31,7 @@ def store_orders(store: Location) -> QuerySet:
 
     return (
         Order.objects.filter(pickup_location=store)
-        .select_related("user", "billing_address")
+        .select_related("user")
         .annotate(
             ready_at=event_time(PickupEvent.Kind.READY),
             handed_over_at=event_time(PickupEvent.Kind.HANDED_OVER),
@@ -98,7 +98,7 @@ def find_orders(store: Location, text: str) -> QuerySet:
         | Q(pickup_code=code)
         | Q(guest_email__iexact=text)
         | Q(user__email__iexact=text)
-        | Q(billing_address__phone_number=text)
+        | Q(pickup_phone=text)
         | Q(shipping_address__phone_number=text)
     )
     for word in text.split():

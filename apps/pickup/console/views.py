@@ -1,0 +1,127 @@
+"""The store console: a store's pickup queue, its orders, and the actions on them (thin views)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from apps.order import pickup_codes, statuses
+from apps.pickup import selectors, services
+from apps.stores.models import Store
+from apps.stores.selectors import staff_locations
+
+
+class ConsoleHomeView(LoginRequiredMixin, View):
+    """Staff land on their store's queue; staff of several stores (and merchandisers) pick one."""
+
+    def get(self, request):
+        stores = list(staff_locations(request.user).filter(kind=Store.Kind.STORE).order_by("name"))
+        if not stores:
+            raise PermissionDenied("You are not on the staff of any store.")
+        if len(stores) == 1:
+            return redirect("console:queue", code=stores[0].code)
+        return render(request, "console/choose_store.html", {"stores": stores})
+
+
+class StoreConsoleMixin(LoginRequiredMixin):
+    """Loads the store from the URL and refuses staff of other stores (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.store = get_object_or_404(Store.objects.filter(is_active=True), code=kwargs["code"])
+        if not services.can_act_for(request.user, self.store):
+            raise PermissionDenied("This is another store's console.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_order(self):
+        return get_object_or_404(
+            selectors.store_orders(self.store).prefetch_related("lines", "pickup_events__user"),
+            number=self.kwargs["number"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(store=self.store, **kwargs)
+
+
+class QueueView(StoreConsoleMixin, TemplateView):
+    template_name = "console/queue.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        if query:
+            found = list(selectors.find_orders(self.store, query)[:50])
+            if len(found) == 1:
+                return redirect("console:order", code=self.store.code, number=found[0].number)
+            return self.render_to_response(self.get_context_data(query=query, found=found))
+        if request.GET.get("partial"):
+            self.template_name = "console/_queue.html"
+        return self.render_to_response(self.get_context_data(queue=selectors.queue(self.store)))
+
+
+class OrderView(StoreConsoleMixin, TemplateView):
+    template_name = "console/order.html"
+
+    def get_context_data(self, **kwargs):
+        order = self.get_order()
+        return super().get_context_data(
+            order=order,
+            display_code=pickup_codes.display(order.pickup_code or ""),
+            statuses=statuses,
+            **kwargs,
+        )
+
+
+class PickListView(OrderView):
+    template_name = "console/pick_list.html"
+
+
+ACTIONS = {
+    "start-picking": lambda order, by, post: services.start_picking(order=order, by=by),
+    "ready": lambda order, by, post: services.mark_ready(order=order, by=by),
+    "short-pick": lambda order, by, post: services.short_pick(
+        order=order,
+        line=order.lines.get(pk=post.get("line")),
+        quantity=int(post.get("quantity") or 0),
+        by=by,
+        reason=post.get("reason", ""),
+    ),
+    "hand-over": lambda order, by, post: services.hand_over(
+        order=order,
+        by=by,
+        code=post.get("code", ""),
+        id_checked=post.get("id_checked") == "on",
+        collected_by=post.get("collected_by", ""),
+    ),
+    "not-collected": lambda order, by, post: services.mark_not_collected(order=order, by=by),
+    "cancel": lambda order, by, post: services.cancel(
+        order=order, by=by, reason=post.get("reason", "")
+    ),
+}
+
+DONE = {
+    "start-picking": "Picking started: print the pick list.",
+    "ready": "Ready for collection: the customer will be told.",
+    "short-pick": "Short pick recorded; the units are back on sale and the refund noted.",
+    "hand-over": "Handed over. Order collected.",
+    "not-collected": "Marked not collected; the stock is back on sale.",
+    "cancel": "Order cancelled; the stock is back on sale.",
+}
+
+
+class OrderActionView(StoreConsoleMixin, View):
+    """POST one action on one order; refusals come back as a message, nothing half-done."""
+
+    def post(self, request, code, number, action):
+        if action not in ACTIONS:
+            return redirect("console:order", code=code, number=number)
+        order = self.get_order()
+        try:
+            ACTIONS[action](order, request.user, request.POST)
+        except (services.PickupError, ValueError) as exc:
+            messages.error(request, str(exc) or "That did not work: check the quantity.")
+            return redirect("console:order", code=code, number=number)
+        messages.success(request, DONE[action])
+        return redirect("console:order", code=code, number=number)
