@@ -7,13 +7,11 @@ from 20 places in the UK, for the 20 nearest stores and for every store that has
 import random
 import time
 
-from _setup import percentiles, setup
+from _setup import QueryCounter, percentiles, setup
 
 setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
 
 from apps.inventory.selectors import locations_with_everything  # noqa: E402
@@ -66,18 +64,18 @@ def main():
     def all_with_basket():
         return every_store_with_basket(places[next(it) % 20], basket)
 
-    with CaptureQueriesContext(connection) as ctx:
+    with QueryCounter() as ctx:
         sample = nearest_20()
     print(
-        f"20 nearest of 1,000 stores, each with 'has the 10-line basket': {len(ctx.captured_queries)} queries, "
+        f"20 nearest of 1,000 stores, each with 'has the 10-line basket': {ctx.count} queries, "
         f"{sum(r.has_everything for r in sample)} of 20 have it"
     )
     median, p95 = timed(nearest_20)
     print(f"  median {median:.1f} ms, p95 {p95:.1f} ms over {RUNS} runs")
-    with CaptureQueriesContext(connection) as ctx:
+    with QueryCounter() as ctx:
         found = all_with_basket()
     print(
-        f"every store of 1,000 that has the 10-line basket, nearest first: {len(ctx.captured_queries)} queries, {len(found)} stores"
+        f"every store of 1,000 that has the 10-line basket, nearest first: {ctx.count} queries, {len(found)} stores"
     )
     median, p95 = timed(all_with_basket)
     print(f"  median {median:.1f} ms, p95 {p95:.1f} ms over {RUNS} runs")

@@ -7,15 +7,12 @@ and ready times. Requests go through Django's test client in-process (no network
 
 import time
 
-from _setup import percentiles, setup
+from _setup import QueryCounter, percentiles, setup
 
 setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.core.signals import request_started  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
 
 Category = get_model("catalogue", "Category")
@@ -25,7 +22,7 @@ REQUESTS = 100
 
 def measure(client, url):
     client.get(url)  # warm caches (thumbnails, templates)
-    with CaptureQueriesContext(connection) as captured:
+    with QueryCounter() as captured:
         assert client.get(url).status_code == 200
     samples = []
     start = time.perf_counter()
@@ -35,11 +32,10 @@ def measure(client, url):
         samples.append((time.perf_counter() - t) * 1000)
     rate = REQUESTS / (time.perf_counter() - start)
     median, p95 = percentiles(samples)
-    return rate, median, p95, len(captured.captured_queries)
+    return rate, median, p95, captured.count
 
 
 def main():
-    request_started.disconnect(reset_queries)  # keep the query log across a request, to count it
     start = time.perf_counter()
     call_command("load_demo", "--products", "1000", "--stores", "100", "--no-progress", verbosity=0)
     print(

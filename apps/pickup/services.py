@@ -57,7 +57,7 @@ def can_act_for(user, location) -> bool:
 def lock_pickup_order(order_id: int, *, by) -> Order:
     """The pickup order, locked for this transaction; another store's order is refused."""
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("pickup_location")
         .get(pk=order_id, pickup_location__isnull=False)
     )
@@ -221,7 +221,11 @@ def hand_over(
 @transaction.atomic
 def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
     """The holding days are over: stock back on sale, refund owed."""
-    order = Order.objects.select_for_update().select_related("pickup_location").get(pk=order.pk)
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("pickup_location")
+        .get(pk=order.pk)
+    )
     if by is not None and not can_act_for(by, order.pickup_location):
         raise PermissionDenied("This order belongs to another store.")
     _require(order, statuses.READY)
