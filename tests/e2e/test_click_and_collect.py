@@ -69,9 +69,10 @@ def test_product_page_tells_the_truth_about_my_store(demo_shop, page):
     expect(page.locator("#my-store-availability")).to_have_text("Not available at Omnishop Leeds")
 
 
-def go_to_review_collecting_at(page, product, store_name, email="guest@example.com"):
+def go_to_review_collecting_at(page, product, store_name, email="guest@example.com", quantity=1):
     page.goto(product.get_absolute_url())
-    page.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()
+    for _ in range(quantity):
+        page.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()
     page.goto("/checkout/")
     page.locator("#id_username").fill(email)
     page.get_by_role("button", name="Continue").click()

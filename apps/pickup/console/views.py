@@ -69,6 +69,7 @@ class OrderView(StoreConsoleMixin, TemplateView):
         return super().get_context_data(
             order=order,
             display_code=pickup_codes.display(order.pickup_code or ""),
+            is_open=order.status in selectors.OPEN,
             statuses=statuses,
             **kwargs,
         )
@@ -119,9 +120,11 @@ class OrderActionView(StoreConsoleMixin, View):
             return redirect("console:order", code=code, number=number)
         order = self.get_order()
         try:
-            ACTIONS[action](order, request.user, request.POST)
+            order = ACTIONS[action](order, request.user, request.POST)
         except (services.PickupError, ValueError) as exc:
             messages.error(request, str(exc) or "That did not work: check the quantity.")
             return redirect("console:order", code=code, number=number)
         messages.success(request, DONE[action])
+        if action == "short-pick" and order.status == statuses.CANCELLED:
+            messages.warning(request, "Nothing was left to pick, so the order is cancelled.")
         return redirect("console:order", code=code, number=number)

@@ -1,0 +1,67 @@
+"""A store associate runs a collect order through the console, in a real browser."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+from tests.e2e.test_click_and_collect import go_to_review_collecting_at, stocked_at
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+Order = get_model("order", "Order")
+Location = get_model("stores", "Location")
+
+
+@pytest.fixture
+def placed_order(page):
+    call_command("load_demo", "--products", "36", "--no-progress", verbosity=0)
+    london = Location.objects.get(code="london-soho")
+    product = stocked_at(london, minimum=2)
+    go_to_review_collecting_at(page, product, "Omnishop London Soho", quantity=2)
+    page.get_by_role("button", name="Place order").click()
+    expect(page.locator("#pickup-code")).to_be_visible()
+    page.context.clear_cookies()
+    return Order.objects.get()
+
+
+def sign_in(page, email, password):
+    page.goto("/accounts/login/?next=/console/")
+    page.locator("#id_login-username").fill(email)
+    page.locator("#id_login-password").fill(password)
+    page.locator("button[name=login_submit]").click()
+
+
+def test_associate_picks_short_picks_readies_and_hands_over(placed_order, page):
+    order = placed_order
+    sign_in(page, "staff.london@omnishop.example", "omnishop-staff")
+    expect(page.locator("[data-group=to-pick]")).to_contain_text(f"#{order.number}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console-queue.png"), full_page=True)
+
+    page.locator("[data-group=to-pick]").get_by_text(f"#{order.number}").click()
+    page.get_by_role("button", name="Start picking").click()
+    expect(page.locator("#order-status")).to_have_text("Picking")
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Print pick list").click()
+    expect(popup.value.locator("h1")).to_contain_text(f"Pick list · order #{order.number}")
+    popup.value.close()
+
+    page.locator("form.short-pick").first.get_by_label("Reason").fill("damaged box")
+    page.locator("form.short-pick").first.get_by_role("button", name="Short pick").click()
+    expect(page.locator(".messages")).to_contain_text("Short pick recorded")
+    page.get_by_role("button", name="Ready for collection").click()
+    expect(page.locator("#order-status")).to_have_text("Ready for collection")
+
+    page.get_by_label("Pickup code", exact=True).fill("ZZZZ-ZZZZ")
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.locator(".messages")).to_contain_text("That is not this order")
+    page.get_by_label("Pickup code", exact=True).fill(order.pickup_code)
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.locator("#order-status")).to_have_text("Collected")
+    expect(page.locator("#timeline")).to_contain_text("Wrong pickup code")
+    expect(page.locator("#timeline")).to_contain_text("Handed over")
+    page.screenshot(path=str(SCREENSHOTS / "console-order.png"), full_page=True)
