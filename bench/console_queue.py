@@ -7,41 +7,23 @@ from _setup import QueryCounter, percentiles, setup
 setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.sites.models import Site  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from oscar.core.loading import get_model  # noqa: E402
 
 from apps.order import statuses  # noqa: E402
 from apps.stores.models import Location  # noqa: E402
+from tests.factories import bulk_pickup_orders  # noqa: E402
 
-Order = get_model("order", "Order")
 REQUESTS = 50
 
 
 def main():
     call_command("load_demo", "--products", "50", "--no-index", "--no-progress", verbosity=0)
     store = Location.objects.get(code="london-soho")
-    site = Site.objects.get_current()
-    states = [statuses.PLACED, statuses.PICKING, statuses.READY]
-    Order.objects.bulk_create(
-        Order(
-            number=f"B{i:06d}",
-            site=site,
-            currency="GBP",
-            total_incl_tax=10,
-            total_excl_tax=10,
-            shipping_incl_tax=0,
-            shipping_excl_tax=0,
-            status=states[i % 3],
-            pickup_location=store,
-            pickup_name=f"Customer {i}",
-            guest_email=f"c{i}@example.com",
-            date_placed=timezone.now(),
+    for status in (statuses.PLACED, statuses.PICKING, statuses.READY):
+        bulk_pickup_orders(
+            store, 334 if status == statuses.PLACED else 333, status=status, prefix="B"
         )
-        for i in range(1000)
-    )
     client = Client()
     client.force_login(get_user_model().objects.get(email="staff.london@omnishop.example"))
     url = f"/console/{store.code}/"

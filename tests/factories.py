@@ -110,3 +110,30 @@ def stock(location: Location, product, units: int, price=Decimal("10.00")) -> St
         services.receive(location=location, quantities={product.pk: units}, note="test stock")
     record.refresh_from_db()
     return record
+
+
+def bulk_pickup_orders(store: Location, n: int, status: str = "Placed", prefix: str = "Q") -> None:
+    """``n`` bare pickup orders at a store in one insert (for queue sizes, not for flows)."""
+    from django.contrib.sites.models import Site
+    from django.utils import timezone
+
+    Order = get_model("order", "Order")
+    site = Site.objects.get_current()
+    start = Order.objects.count()
+    Order.objects.bulk_create(
+        Order(
+            number=f"{prefix}{start + i:06d}",
+            site=site,
+            currency="GBP",
+            total_incl_tax=10,
+            total_excl_tax=10,
+            shipping_incl_tax=0,
+            shipping_excl_tax=0,
+            status=status,
+            pickup_location=store,
+            pickup_name=f"Customer {start + i}",
+            guest_email=f"c{start + i}@example.com",
+            date_placed=timezone.now(),
+        )
+        for i in range(n)
+    )

@@ -1,27 +1,14 @@
 """The store console: staff of one store work its queue and orders; other stores' are closed."""
 
 import pytest
-from django.contrib.sites.models import Site
 from django.urls import reverse
-from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
-from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
-from tests.factories import StoreStaffFactory
+from tests.factories import StoreStaffFactory, bulk_pickup_orders
 
 Order = get_model("order", "Order")
-
-
-@pytest.fixture
-def order(shop, client):
-    add_to_basket(client, shop["lamp"], quantity=2)
-    start_guest_checkout(client)
-    choose_collect(client, "leeds")
-    place_order(client)
-    client.logout()
-    return Order.objects.get()
 
 
 @pytest.fixture
@@ -145,38 +132,16 @@ def test_shoppers_and_anonymous_visitors_are_kept_out(order, client):
     assert client.get(reverse("console:queue", args=["leeds"])).status_code == 403
 
 
-def make_orders(store, n, status=statuses.PLACED):
-    site = Site.objects.get_current()
-    start = Order.objects.count()
-    Order.objects.bulk_create(
-        Order(
-            number=f"Q{start + i:06d}",
-            site=site,
-            currency="GBP",
-            total_incl_tax=10,
-            total_excl_tax=10,
-            shipping_incl_tax=0,
-            shipping_excl_tax=0,
-            status=status,
-            pickup_location=store,
-            pickup_name=f"Customer {i}",
-            guest_email=f"c{i}@example.com",
-            date_placed=timezone.now(),
-        )
-        for i in range(n)
-    )
-
-
 def test_queue_queries_do_not_grow_with_open_orders(
     shop, leeds_client, django_assert_max_num_queries
 ):
     url = reverse("console:queue", args=["leeds"])
-    make_orders(shop["leeds"], 10)
+    bulk_pickup_orders(shop["leeds"], 10)
     leeds_client.get(url)
     with django_assert_max_num_queries(12) as few:
         leeds_client.get(url)
-    make_orders(shop["leeds"], 300)
-    make_orders(shop["leeds"], 100, status=statuses.READY)
+    bulk_pickup_orders(shop["leeds"], 300)
+    bulk_pickup_orders(shop["leeds"], 100, status=statuses.READY)
     with django_assert_max_num_queries(12) as many:
         body = text(leeds_client.get(url))
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -11,25 +11,10 @@ from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
-from tests.checkout.conftest import (
-    add_to_basket,
-    choose_collect,
-    place_order,
-    start_guest_checkout,
-)
 from tests.factories import StoreStaffFactory, UserFactory
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def order(shop, client):
-    add_to_basket(client, shop["lamp"], quantity=2)
-    start_guest_checkout(client)
-    choose_collect(client, "leeds")
-    place_order(client)
-    return Order.objects.get()
 
 
 @pytest.fixture
