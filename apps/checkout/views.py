@@ -136,6 +136,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             if order is not None:
                 self.request.session["checkout_order_id"] = order.pk
                 return redirect("checkout:thank-you")
+        # Lines added since the delivery-or-collect choice go to the same place (before freezing).
+        services.bind_basket(basket, self.fulfilment_location())
         return super().submit(user, basket, *args, **kwargs)
 
     def handle_payment(self, order_number, total, **kwargs):

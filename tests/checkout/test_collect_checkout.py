@@ -211,3 +211,33 @@ def test_collect_at_my_store_is_offered_first_when_it_has_everything(shop, clien
     start_guest_checkout(client)
     form = client.get(reverse("checkout:fulfilment")).context["form"]
     assert form.initial == {"method": "collect", "store": "leeds", "name": "", "phone": ""}
+
+
+def test_one_price_everywhere_even_when_the_warehouse_price_changes(shop, client):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")  # the line is now bound to the Leeds stock record
+    StockRecord.objects.filter(partner=shop["warehouse"].partner, product=shop["lamp"]).update(
+        price="12.50"
+    )
+    place_order(client)
+    order = Order.objects.get()
+    assert order.lines.get().partner.location == shop["leeds"]
+    assert str(order.lines.get().unit_price_incl_tax) == "12.50"
+
+
+def test_lines_added_after_choosing_collect_are_collected_from_the_store_too(shop, client):
+    from tests.factories import ProductFactory, stock
+
+    kettle = ProductFactory(title="Kettle")
+    stock(shop["warehouse"], kettle, 3)
+    stock(shop["leeds"], kettle, 3)
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    add_to_basket(client, kettle)
+    response = place_order(client)
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert {line.partner.location.code for line in order.lines.all()} == {"leeds"}
+    assert StockRecord.objects.get(partner=shop["leeds"].partner, product=kettle).num_allocated == 1
