@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "apps.inventory.apps.InventoryConfig",
     "apps.storefront.apps.StorefrontConfig",
     "apps.pickup.apps.PickupConfig",
+    "apps.instore.apps.InstoreConfig",
 ]
 INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
 

@@ -1,0 +1,29 @@
+"""Returns taken at a store's counter, for orders from any channel."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CounterReturn(models.Model):
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.PROTECT, related_name="counter_returns"
+    )
+    line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="counter_returns")
+    location = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="counter_returns"
+    )
+    quantity = models.PositiveIntegerField()
+    damaged = models.BooleanField(
+        default=False, help_text="Written off instead of going back on sale"
+    )
+    refund = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.line.title} returned to {self.location}"

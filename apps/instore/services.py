@@ -1,0 +1,135 @@
+"""In-store sales (till-lite) and returns at the counter, from the same stock rows as the web."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, Sum
+from oscar.apps.shipping.methods import NoShippingRequired
+from oscar.core.loading import get_class, get_model
+
+from apps.checkout.services import bind_basket
+from apps.inventory import services as stock
+from apps.order import statuses
+from apps.pickup.services import can_act_for
+from apps.stores.models import Location
+
+from .models import CounterReturn
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+
+class InstoreError(Exception):
+    """A refused sale or return; nothing was changed."""
+
+
+def find_customer(text: str):
+    """The shopper with this e-mail or phone (their account), or None."""
+    text = text.strip()
+    if not text:
+        return None
+    User = get_user_model()
+    by_email = User.objects.filter(email__iexact=text).order_by("pk").first()
+    if by_email is not None:
+        return by_email
+    # A phone number: the account that used it on a pickup order.
+    order = Order.objects.filter(Q(pickup_phone=text), user__isnull=False).order_by("-pk").first()
+    return order.user if order else None
+
+
+@transaction.atomic
+def sell(
+    *, location: Location, quantities: dict[int, int], by, customer=None, customer_email: str = ""
+) -> Order:
+    """Record a till sale: an order in the ``store`` channel, stock taken from the store's records.
+
+    Never takes units promised to pickup orders (raises InsufficientStock, nothing is written).
+    """
+    if not can_act_for(by, location):
+        raise PermissionDenied("You can only sell from your own store.")
+    if not quantities:
+        raise InstoreError("Scan at least one product.")
+    basket = Basket.objects.create(owner=customer if customer else None)
+    basket.strategy = Selector().strategy(user=customer)
+    for product in Product.objects.filter(pk__in=list(quantities)):
+        basket.add_product(product, quantities[product.pk])
+    bind_basket(basket, location)
+    stock.sell_in_store(location=location, quantities=quantities, by=by)
+    number = str(OrderNumberGenerator().order_number(basket))
+    shipping = NoShippingRequired()
+    charge = shipping.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=shipping,
+        shipping_charge=charge,
+        user=customer,
+        order_number=number,
+        status=statuses.COMPLETED,
+        channel=Order.Channel.STORE,
+        guest_email="" if customer else customer_email,
+    )
+    order.lines.update(num_allocated=0)
+    basket.submit()
+    return order
+
+
+def returnable(line) -> int:
+    returned = line.counter_returns.aggregate(n=Sum("quantity"))["n"] or 0
+    return line.quantity - returned
+
+
+@transaction.atomic
+def take_return(
+    *,
+    location: Location,
+    order: Order,
+    quantities: dict[int, int],
+    by,
+    damaged: bool = False,
+    reason: str = "",
+) -> Decimal:
+    """Take back some lines of any order at this store's counter; returns the refund owed."""
+    if not can_act_for(by, location):
+        raise PermissionDenied("You can only take returns at your own store.")
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.status not in (statuses.COLLECTED, statuses.COMPLETED, statuses.DISPATCHED):
+        raise InstoreError(
+            f"Order {order.number} is {order.status}: only handed-over orders can be returned."
+        )
+    lines = {line.pk: line for line in order.lines.all()}
+    refund = Decimal("0.00")
+    back_on_sale = {}
+    for line_id, quantity in quantities.items():
+        line = lines.get(line_id)
+        if line is None or not 0 < quantity <= returnable(line):
+            raise InstoreError(f"Line {line_id} cannot take a return of {quantity}.")
+        amount = line.unit_price_incl_tax * quantity
+        refund += amount
+        CounterReturn.objects.create(
+            order=order,
+            line=line,
+            location=location,
+            quantity=quantity,
+            damaged=damaged,
+            refund=amount,
+            reason=reason,
+            user=by,
+        )
+        if not damaged:
+            back_on_sale[line.product_id] = back_on_sale.get(line.product_id, 0) + quantity
+    if back_on_sale:
+        stock.return_to_stock(
+            location=location, quantities=back_on_sale, by=by, order=order, note=reason[:255]
+        )
+    return refund
