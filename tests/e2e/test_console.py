@@ -65,3 +65,52 @@ def test_associate_picks_short_picks_readies_and_hands_over(placed_order, page):
     expect(page.locator("#timeline")).to_contain_text("Wrong pickup code")
     expect(page.locator("#timeline")).to_contain_text("Handed over")
     page.screenshot(path=str(SCREENSHOTS / "console-order.png"), full_page=True)
+
+
+def availability_text(units, store_name):
+    return f"Only {units} left at {store_name}" if units <= 3 else f"In stock at {store_name}"
+
+
+def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, live_server):
+    from apps.inventory.selectors import availability
+    from tests.e2e.test_click_and_collect import choose_store
+
+    call_command("load_demo", "--products", "36", "--no-progress", verbosity=0)
+    london = Location.objects.get(code="london-soho")
+    product = stocked_at(london, minimum=2)
+    units = availability(products=[product], locations=[london]).at(product, london)
+
+    shopper = page.context.browser.new_context(base_url=live_server.url).new_page()
+    choose_store(shopper, "London", "Omnishop London Soho")
+    shopper.goto(product.get_absolute_url())
+    expect(shopper.locator("#my-store-availability")).to_contain_text(
+        availability_text(units, "Omnishop London Soho")
+    )
+
+    sign_in(page, "staff.london@omnishop.example", "omnishop-staff")
+    page.get_by_role("link", name="Till").click()
+    page.get_by_label("Product").fill(product.upc)
+    page.get_by_label("Product").press("Enter")
+    expect(page.locator("#sale-cart")).to_contain_text(product.get_title())
+    page.get_by_label("Customer e-mail").fill("shopper@omnishop.example")
+    page.get_by_role("button", name="Record sale").click()
+    expect(page.locator(".messages")).to_contain_text("Sale recorded as order")
+    order = Order.objects.get(channel="store")
+
+    shopper.reload()
+    expect(shopper.locator("#my-store-availability")).to_contain_text(
+        availability_text(units - 1, "Omnishop London Soho")
+    )
+
+    page.get_by_role("link", name="Returns").click()
+    page.get_by_label("Order or customer").fill(order.number)
+    page.get_by_role("button", name="Find").last.click()
+    page.get_by_label(f"Return {product.get_title()}").fill("1")
+    page.get_by_label("Return reason").fill("changed mind")
+    page.get_by_role("button", name="Take return").click()
+    expect(page.locator(".messages")).to_contain_text(f"Return recorded for order #{order.number}")
+    shopper.reload()
+    expect(shopper.locator("#my-store-availability")).to_contain_text(
+        availability_text(units, "Omnishop London Soho")
+    )
+    shopper.context.close()

@@ -1,11 +1,20 @@
 from django.urls import path
 
+from apps.instore import views as instore_views
+
 from . import views
 
 app_name = "console"
 urlpatterns = [
     path("", views.ConsoleHomeView.as_view(), name="home"),
     path("<slug:code>/", views.QueueView.as_view(), name="queue"),
+    path("<slug:code>/sale/", instore_views.SaleView.as_view(), name="sale"),
+    path("<slug:code>/returns/", instore_views.ReturnsView.as_view(), name="returns"),
+    path(
+        "<slug:code>/returns/<str:number>/",
+        instore_views.TakeReturnView.as_view(),
+        name="take-return",
+    ),
     path("<slug:code>/orders/<str:number>/", views.OrderView.as_view(), name="order"),
     path(
         "<slug:code>/orders/<str:number>/pick-list/", views.PickListView.as_view(), name="pick-list"

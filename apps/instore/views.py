@@ -1,0 +1,141 @@
+"""Till-lite and counter returns in the store console (thin views over apps.instore.services)."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+from oscar.core.loading import get_model
+
+from apps.inventory.selectors import availability
+from apps.inventory.services import StockError
+from apps.pickup.console.views import StoreConsoleMixin
+
+from . import services
+
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+
+
+class SaleView(StoreConsoleMixin, TemplateView):
+    """Scan or search products, see what this store can sell, record the sale."""
+
+    template_name = "console/sale.html"
+
+    @property
+    def session_key(self):
+        return f"console_sale_{self.store.pk}"
+
+    def cart(self) -> dict[int, int]:
+        return {int(k): v for k, v in self.request.session.get(self.session_key, {}).items()}
+
+    def save_cart(self, cart):
+        self.request.session[self.session_key] = {str(k): v for k, v in cart.items() if v > 0}
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = list(
+                Product.objects.filter(Q(upc__iexact=query) | Q(title__icontains=query)).order_by(
+                    "title"
+                )[:20]
+            )
+        cart = self.cart()
+        in_cart = list(Product.objects.filter(pk__in=cart).order_by("title"))
+        units = availability(products=found + in_cart, locations=[self.store])
+        return super().get_context_data(
+            query=query,
+            found=[(p, units.at(p, self.store)) for p in found],
+            cart=[(p, cart[p.pk], units.at(p, self.store)) for p in in_cart],
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        exact = Product.objects.filter(upc__iexact=query).first() if query else None
+        if exact is not None:  # a scanned barcode goes straight into the sale
+            cart = self.cart()
+            cart[exact.pk] = cart.get(exact.pk, 0) + 1
+            self.save_cart(cart)
+            return redirect("console:sale", code=self.store.code)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        cart = self.cart()
+        action = request.POST.get("action")
+        if action in ("add", "remove"):
+            product_id = int(request.POST["product"])
+            cart[product_id] = max(cart.get(product_id, 0) + (1 if action == "add" else -1), 0)
+            self.save_cart(cart)
+        elif action == "complete":
+            email = request.POST.get("customer", "").strip()
+            try:
+                order = services.sell(
+                    location=self.store,
+                    quantities=cart,
+                    by=request.user,
+                    customer=services.find_customer(email),
+                    customer_email=email,
+                )
+            except (StockError, services.InstoreError) as exc:
+                messages.error(request, str(exc))
+                return redirect("console:sale", code=self.store.code)
+            self.save_cart({})
+            messages.success(request, f"Sale recorded as order #{order.number}.")
+        return redirect("console:sale", code=self.store.code)
+
+
+class ReturnsView(StoreConsoleMixin, TemplateView):
+    """Find any order (web, collect or in-store) by number or customer e-mail, and take lines back."""
+
+    template_name = "console/returns.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        orders = []
+        if query:
+            orders = list(
+                Order.objects.filter(
+                    Q(number=query) | Q(guest_email__iexact=query) | Q(user__email__iexact=query)
+                )
+                .prefetch_related("lines__counter_returns")
+                .order_by("-date_placed")[:20]
+            )
+            for order in orders:
+                order.returnable_lines = [
+                    (line, services.returnable(line)) for line in order.lines.all()
+                ]
+        return super().get_context_data(query=query, orders=orders, **kwargs)
+
+
+class TakeReturnView(StoreConsoleMixin, View):
+    def post(self, request, code, number):
+        order = get_object_or_404(Order, number=number)
+        quantities = {}
+        for line in order.lines.all():
+            value = request.POST.get(f"line-{line.pk}", "").strip()
+            if value and value != "0":
+                try:
+                    quantities[line.pk] = int(value)
+                except ValueError:
+                    messages.error(request, f"{value!r} is not a number of units.")
+                    return redirect(f"{reverse('console:returns', args=[code])}?q={number}")
+        try:
+            refund = services.take_return(
+                location=self.store,
+                order=order,
+                quantities=quantities,
+                by=request.user,
+                damaged=request.POST.get("damaged") == "on",
+                reason=request.POST.get("reason", ""),
+            )
+        except services.InstoreError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Return recorded for order #{order.number}: refund {refund} {order.currency}.",
+            )
+        return redirect(f"{reverse('console:returns', args=[code])}?q={order.number}")
