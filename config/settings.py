@@ -191,6 +191,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "expire-uncollected-pickups": {
+        "task": "apps.pickup.tasks.expire_uncollected",
+        "schedule": 30 * 60,
+    },
+    "send-pending-notifications": {
+        "task": "apps.pickup.tasks.send_pending_notifications",
+        "schedule": 5 * 60,
+    },
+}
 
 # --- Search: Whoosh on disk by default, any Haystack backend by setting --------------------
 

@@ -76,3 +76,14 @@ def shop(db):
     stock(leeds, lamp, 2)
     stock(york, lamp, 0)
     return {"warehouse": warehouse, "leeds": leeds, "york": york, "lamp": lamp}
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Unit tests run tasks in-process; a test of the real broker and worker says so itself."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

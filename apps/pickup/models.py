@@ -11,6 +11,7 @@ class PickupEvent(models.Model):
         PICKING_STARTED = "picking", _("Picking started")
         SHORT_PICK = "short_pick", _("Short pick")
         READY = "ready", _("Ready for collection")
+        READY_RESENT = "ready_resent", _("Ready message sent again")
         WRONG_CODE = "wrong_code", _("Wrong pickup code")
         HANDED_OVER = "handed_over", _("Handed over")
         NOT_COLLECTED = "not_collected", _("Not collected")
@@ -26,6 +27,10 @@ class PickupEvent(models.Model):
     refund = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True, help_text="When the shopper was told")
+
+    #: Events the shopper is told about by e-mail.
+    NOTIFY = {"short_pick", "ready", "ready_resent", "not_collected", "cancelled"}
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -8,6 +8,7 @@ cancelled / not collected release what is left. A call from the wrong state chan
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,8 @@ from apps.order import pickup_codes, statuses
 from apps.stores.models import StoreStaff
 
 from .models import PickupEvent
+
+logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
 Kind = PickupEvent.Kind
@@ -73,11 +76,33 @@ def _require(order: Order, *allowed: str) -> None:
         )
 
 
+def _record(order: Order, *, by, kind: str, **fields) -> PickupEvent:
+    """Write the event; the shopper's e-mail for it is queued once the transaction commits."""
+    event = PickupEvent.objects.create(
+        order=order,
+        kind=kind,
+        user=by if by is not None and by.is_authenticated else None,
+        **fields,
+    )
+    if kind in PickupEvent.NOTIFY:
+        transaction.on_commit(lambda: queue_notification(event.pk))
+    return event
+
+
+def queue_notification(event_id: int) -> None:
+    """Queue the shopper's e-mail. A broker or mail failure is logged, never raised: the order
+    change has already committed, and the sweeper (tasks.send_pending_notifications) retries."""
+    from .tasks import notify_shopper
+
+    try:
+        notify_shopper.delay(event_id)
+    except Exception:
+        logger.exception("could not queue the notification for pickup event %s", event_id)
+
+
 def _move(order: Order, status: str, *, by, kind: str, **event) -> None:
     order.set_status(status)
-    PickupEvent.objects.create(
-        order=order, kind=kind, user=by if by and by.is_authenticated else None, **event
-    )
+    _record(order, by=by, kind=kind, **event)
 
 
 def _still_allocated(order: Order) -> dict:
@@ -141,10 +166,10 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
     line.num_allocated -= quantity
     line.allocation_cancelled = line.num_allocated == 0
     line.save(update_fields=["num_allocated", "allocation_cancelled"])
-    PickupEvent.objects.create(
-        order=order,
+    _record(
+        order,
         kind=Kind.SHORT_PICK,
-        user=by,
+        by=by,
         line=line,
         quantity=quantity,
         refund=line.unit_price_incl_tax * quantity,
@@ -215,6 +240,15 @@ def hand_over(
             )
     if wrong_code:  # raised after the commit, so the attempt is remembered for the rate limit
         raise WrongCode("That is not this order's pickup code.")
+    return order
+
+
+@transaction.atomic
+def resend_ready(*, order: Order, by) -> Order:
+    """Send the "ready for collection" message again, without any change of state."""
+    order = lock_pickup_order(order.pk, by=by)
+    _require(order, statuses.READY)
+    _record(order, by=by, kind=Kind.READY_RESENT)
     return order
 
 

@@ -96,6 +96,7 @@ ACTIONS = {
         id_checked=post.get("id_checked") == "on",
         collected_by=post.get("collected_by", ""),
     ),
+    "resend-ready": lambda order, by, post: services.resend_ready(order=order, by=by),
     "not-collected": lambda order, by, post: services.mark_not_collected(order=order, by=by),
     "cancel": lambda order, by, post: services.cancel(
         order=order, by=by, reason=post.get("reason", "")
@@ -107,6 +108,7 @@ DONE = {
     "ready": "Ready for collection: the customer will be told.",
     "short-pick": "Short pick recorded; the units are back on sale and the refund noted.",
     "hand-over": "Handed over. Order collected.",
+    "resend-ready": "The ready message is on its way to the customer again.",
     "not-collected": "Marked not collected; the stock is back on sale.",
     "cancel": "Order cancelled; the stock is back on sale.",
 }

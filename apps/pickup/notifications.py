@@ -1,0 +1,39 @@
+"""Telling the shopper what happened to their pickup order: at most one e-mail per event."""
+
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_class, get_model
+
+from .models import PickupEvent
+
+CommunicationEventType = get_model("communication", "CommunicationEventType")
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def send_event_message(*, event_id: int) -> bool:
+    """Send the e-mail for one event unless it was sent already; True if sent now.
+
+    The event row is locked while sending, and marked sent in the same transaction, so a retry
+    or a second worker never sends it twice; a failed send leaves it unmarked for the retry.
+    """
+    with transaction.atomic():
+        event = (
+            PickupEvent.objects.select_for_update(of=("self",))
+            .select_related("order__pickup_location", "line")
+            .get(pk=event_id)
+        )
+        if event.notified_at is not None or event.kind not in PickupEvent.NOTIFY:
+            return False
+        order = event.order
+        kind = "ready" if event.kind == PickupEvent.Kind.READY_RESENT else event.kind
+        messages = CommunicationEventType.objects.get_and_render(
+            f"PICKUP_{kind.upper()}",
+            {"order": order, "event": event, "store": order.pickup_location},
+        )
+        if order.user is not None:
+            Dispatcher().dispatch_user_messages(order.user, messages)
+        else:
+            Dispatcher().dispatch_anonymous_messages(order.guest_email, messages)
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return True
