@@ -290,3 +290,14 @@ def cancel(*, order: Order, by, reason: str = "") -> Order:
         detail={"reason": reason},
     )
     return order
+
+
+def is_manager_of(user, location) -> bool:
+    """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("stores.change_location"):
+        return True
+    return StoreStaff.objects.filter(
+        user=user, location=location, role=StoreStaff.Role.MANAGER
+    ).exists()

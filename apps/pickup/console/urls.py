@@ -2,13 +2,14 @@ from django.urls import path
 
 from apps.instore import views as instore_views
 
-from . import views
+from . import stock, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.ConsoleHomeView.as_view(), name="home"),
     path("<slug:code>/", views.QueueView.as_view(), name="queue"),
     path("<slug:code>/sale/", instore_views.SaleView.as_view(), name="sale"),
+    path("<slug:code>/stock/", stock.StockView.as_view(), name="stock"),
     path("<slug:code>/returns/", instore_views.ReturnsView.as_view(), name="returns"),
     path(
         "<slug:code>/returns/<str:number>/",

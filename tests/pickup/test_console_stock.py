@@ -1,0 +1,49 @@
+import re
+
+from django.urls import reverse
+
+from apps.inventory.models import StockMovement
+from apps.inventory.selectors import ledger_drift
+from apps.stores.models import StoreStaff
+from tests.factories import StoreStaffFactory
+
+
+def words(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_a_manager_counts_stock_through_the_ledger(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user)
+    url = reverse("console:stock", args=["leeds"])
+    assert "Desk Lamp LAMP-1 2 0 2" in words(client.get(url, {"q": "LAMP-1"}))
+    done = words(
+        client.post(
+            url, {"product": shop["lamp"].pk, "counted": 5, "note": "found a box"}, follow=True
+        )
+    )
+    assert "Desk Lamp: on hand set to 5." in done
+    movement = StockMovement.objects.filter(reason="adjustment").get()
+    assert movement.on_hand_delta == 3 and movement.note == "found a box"
+    assert list(ledger_drift()) == []
+
+
+def test_a_count_below_what_is_promised_is_refused(shop, client, order):
+    client.force_login(StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user)
+    done = words(
+        client.post(
+            reverse("console:stock", args=["leeds"]),
+            {"product": shop["lamp"].pk, "counted": 1},
+            follow=True,
+        )
+    )
+    assert "counted 1 but 2 are allocated" in done
+
+
+def test_associates_and_other_stores_cannot_adjust_stock(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    url = reverse("console:stock", args=["leeds"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"product": shop["lamp"].pk, "counted": 9}).status_code == 403
+    client.force_login(StoreStaffFactory(location=shop["york"], role=StoreStaff.Role.MANAGER).user)
+    assert client.get(url).status_code == 403
+    assert not StockMovement.objects.filter(reason="adjustment").exists()
