@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class PickupEvent(models.Model):
     class Kind(models.TextChoices):
         PICKING_STARTED = "picking", _("Picking started")
+        LINE_PICKED = "line_picked", _("Line picked")
         SHORT_PICK = "short_pick", _("Short pick")
         READY = "ready", _("Ready for collection")
         READY_RESENT = "ready_resent", _("Ready message sent again")

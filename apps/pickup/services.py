@@ -187,9 +187,41 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
 
 
 @transaction.atomic
+def confirm_line(*, order: Order, line, by) -> Order:
+    """The picker has the line's units in hand (fewer? short-pick the rest first)."""
+    order = lock_pickup_order(order.pk, by=by)
+    _require(order, statuses.PICKING)
+    line = order.lines.get(pk=line.pk)
+    if not line.num_allocated:
+        raise PickupError(f"Nothing left to pick for {line.title}.")
+    _record(order, by=by, kind=Kind.LINE_PICKED, line=line, quantity=line.num_allocated)
+    return order
+
+
+def unconfirmed_lines(order: Order) -> list:
+    """Lines still to pick: no confirmation of their current quantity yet."""
+    confirmed = {
+        (line_id, quantity)
+        for line_id, quantity in order.pickup_events.filter(kind=Kind.LINE_PICKED).values_list(
+            "line_id", "quantity"
+        )
+    }
+    return [
+        line
+        for line in order.lines.all()
+        if line.num_allocated and (line.pk, line.num_allocated) not in confirmed
+    ]
+
+
+@transaction.atomic
 def mark_ready(*, order: Order, by) -> Order:
     order = lock_pickup_order(order.pk, by=by)
     _require(order, statuses.PICKING)
+    missing = unconfirmed_lines(order)
+    if missing:
+        raise PickupError(
+            f"Confirm every line first: {', '.join(line.title for line in missing)} not picked yet."
+        )
     _move(order, statuses.READY, by=by, kind=Kind.READY)
     return order
 

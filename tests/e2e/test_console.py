@@ -53,6 +53,8 @@ def test_associate_picks_short_picks_readies_and_hands_over(placed_order, page):
     page.locator("form.short-pick").first.get_by_label("Reason").fill("damaged box")
     page.locator("form.short-pick").first.get_by_role("button", name="Short pick").click()
     expect(page.locator(".messages")).to_contain_text("Short pick recorded")
+    page.get_by_role("button", name="Picked 1").click()
+    expect(page.locator(".picked")).to_have_text("✓ picked")
     page.get_by_role("button", name="Ready for collection").click()
     expect(page.locator("#order-status")).to_have_text("Ready for collection")
 

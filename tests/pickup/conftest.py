@@ -13,3 +13,11 @@ def order(shop, client):
     place_order(client)
     client.logout()
     return get_model("order", "Order").objects.get()
+
+
+def pick_all(order, by):
+    """The picker confirms every line still to pick."""
+    from apps.pickup import services
+
+    for line in services.unconfirmed_lines(order):
+        services.confirm_line(order=order, line=line, by=by)

@@ -46,6 +46,8 @@ def test_a_collect_order_walks_through_the_console(order, shop, leeds_client):
     assert "Short pick recorded" in text(
         act(leeds_client, order, "short-pick", line=line.pk, quantity=1, reason="damaged")
     )
+    assert "Confirm every line first" in text(act(leeds_client, order, "ready"))
+    assert "Line picked." in text(act(leeds_client, order, "picked", line=line.pk))
     assert "Ready for collection: the customer will be told." in text(
         act(leeds_client, order, "ready")
     )

@@ -10,6 +10,7 @@ from apps.order import statuses
 from apps.pickup import notifications, services, tasks
 from apps.pickup.models import PickupEvent
 from tests.factories import StoreStaffFactory
+from tests.pickup.conftest import pick_all
 
 
 @pytest.fixture
@@ -20,6 +21,7 @@ def staff(shop):
 def ready(order, staff, django_capture_on_commit_callbacks):
     services.start_picking(order=order, by=staff)
     with django_capture_on_commit_callbacks(execute=True):
+        pick_all(order, staff)
         services.mark_ready(order=order, by=staff)
 
 
@@ -68,6 +70,7 @@ def test_a_mail_failure_does_not_undo_the_order_change_and_is_sent_later(
 
     monkeypatch.setattr("django.core.mail.message.EmailMessage.send", broken)
     with django_capture_on_commit_callbacks(execute=True):
+        pick_all(order, staff)
         services.mark_ready(order=order, by=staff)  # the staff member sees no error
     order.refresh_from_db()
     assert order.status == statuses.READY

@@ -12,6 +12,7 @@ from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
 from tests.factories import StoreStaffFactory, UserFactory
+from tests.pickup.conftest import pick_all
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -35,6 +36,7 @@ def figures(shop):
 def test_full_journey_placed_to_collected_consumes_the_allocation(order, shop, leeds_staff):
     assert figures(shop) == (2, 2)
     services.start_picking(order=order, by=leeds_staff)
+    pick_all(order, leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     services.hand_over(
         order=order, by=leeds_staff, code=order.pickup_code.lower(), collected_by="Ann Other"
@@ -43,7 +45,7 @@ def test_full_journey_placed_to_collected_consumes_the_allocation(order, shop, l
     assert order.status == statuses.COLLECTED
     assert figures(shop) == (0, 0)
     kinds = list(order.pickup_events.values_list("kind", flat=True))
-    assert kinds == ["picking", "ready", "handed_over"]
+    assert kinds == ["picking", "line_picked", "ready", "handed_over"]
     assert order.pickup_events.last().detail["collected_by"] == "Ann Other"
     assert list(ledger_drift()) == []
 
@@ -88,6 +90,7 @@ def test_short_pick_releases_units_and_records_the_refund(order, shop, leeds_sta
     assert figures(shop) == (2, 1)
     event = PickupEvent.objects.get(kind="short_pick")
     assert event.refund == line.unit_price_incl_tax and event.quantity == 1
+    pick_all(order, leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     services.hand_over(order=order, by=leeds_staff, code=order.pickup_code)
     assert figures(shop) == (1, 0)  # one handed over, the damaged one back on sale
@@ -106,6 +109,7 @@ def test_short_picking_everything_cancels_the_order(order, shop, leeds_staff):
 
 def test_wrong_code_is_refused_remembered_and_rate_limited(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
+    pick_all(order, leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     for _ in range(services.MAX_WRONG_CODES):
         with pytest.raises(services.WrongCode):
@@ -127,6 +131,7 @@ def test_wrong_code_is_refused_remembered_and_rate_limited(order, shop, leeds_st
 
 def test_not_collected_after_the_holding_days_puts_stock_back_on_sale(order, shop, leeds_staff):
     services.start_picking(order=order, by=leeds_staff)
+    pick_all(order, leeds_staff)
     services.mark_ready(order=order, by=leeds_staff)
     with pytest.raises(services.WrongState):
         services.mark_not_collected(order=order, by=leeds_staff)
@@ -153,3 +158,18 @@ def test_cancel_releases_everything(order, shop, leeds_staff):
     assert order.status == statuses.CANCELLED and figures(shop) == (2, 0)
     with pytest.raises(services.WrongState):
         services.start_picking(order=order, by=leeds_staff)
+
+
+def test_ready_needs_every_line_picked(order, shop, leeds_staff):
+    services.start_picking(order=order, by=leeds_staff)
+    with pytest.raises(
+        services.PickupError, match="Confirm every line first: Desk Lamp not picked yet"
+    ):
+        services.mark_ready(order=order, by=leeds_staff)
+    services.short_pick(
+        order=order, line=order.lines.get(), quantity=1, by=leeds_staff, reason="damaged"
+    )
+    pick_all(order, leeds_staff)  # confirms the 1 unit left
+    services.mark_ready(order=order, by=leeds_staff)
+    order.refresh_from_db()
+    assert order.status == statuses.READY

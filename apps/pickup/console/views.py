@@ -70,6 +70,7 @@ class OrderView(StoreConsoleMixin, TemplateView):
             order=order,
             display_code=pickup_codes.display(order.pickup_code or ""),
             is_open=order.status in selectors.OPEN,
+            to_pick={line.pk for line in services.unconfirmed_lines(order)},
             statuses=statuses,
             **kwargs,
         )
@@ -82,6 +83,9 @@ class PickListView(OrderView):
 ACTIONS = {
     "start-picking": lambda order, by, post: services.start_picking(order=order, by=by),
     "ready": lambda order, by, post: services.mark_ready(order=order, by=by),
+    "picked": lambda order, by, post: services.confirm_line(
+        order=order, line=order.lines.get(pk=post.get("line")), by=by
+    ),
     "short-pick": lambda order, by, post: services.short_pick(
         order=order,
         line=order.lines.get(pk=post.get("line")),
@@ -106,6 +110,7 @@ ACTIONS = {
 DONE = {
     "start-picking": "Picking started: print the pick list.",
     "ready": "Ready for collection: the customer will be told.",
+    "picked": "Line picked.",
     "short-pick": "Short pick recorded; the units are back on sale and the refund noted.",
     "hand-over": "Handed over. Order collected.",
     "resend-ready": "The ready message is on its way to the customer again.",
