@@ -14,6 +14,7 @@ from oscar.core.loading import get_class, get_model
 from apps.checkout.services import bind_basket
 from apps.inventory import services as stock
 from apps.order import statuses
+from apps.pickup.models import PickupEvent
 from apps.pickup.services import can_act_for
 from apps.stores.models import Location
 
@@ -81,6 +82,9 @@ def sell(
     )
     order.lines.update(num_allocated=0)
     basket.submit()
+    PickupEvent.objects.create(
+        order=order, kind=PickupEvent.Kind.SOLD, user=by, detail={"store": location.code}
+    )
     return order
 
 
@@ -116,6 +120,15 @@ def take_return(
             raise InstoreError(f"Line {line_id} cannot take a return of {quantity}.")
         amount = line.unit_price_incl_tax * quantity
         refund += amount
+        PickupEvent.objects.create(
+            order=order,
+            kind=PickupEvent.Kind.RETURNED,
+            user=by,
+            line=line,
+            quantity=quantity,
+            refund=amount,
+            detail={"store": location.code, "damaged": damaged, "reason": reason},
+        )
         CounterReturn.objects.create(
             order=order,
             line=line,

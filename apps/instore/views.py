@@ -84,6 +84,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
                 return redirect("console:sale", code=self.store.code)
             self.save_cart({})
             messages.success(request, f"Sale recorded as order #{order.number}.")
+            return redirect("console:order", code=self.store.code, number=order.number)
         return redirect("console:sale", code=self.store.code)
 
 

@@ -104,3 +104,17 @@ def find_orders(store: Location, text: str) -> QuerySet:
     for word in text.split():
         matches |= Q(user__last_name__iexact=word) | Q(user__first_name__iexact=word)
     return store_orders(store).filter(matches).distinct().order_by("-date_placed")
+
+
+def order_at_store(store: Location, number: str):
+    """One of the store's orders: a pickup order, or a sale made at its till (None if neither)."""
+    pickup = store_orders(store).filter(number=number).first()
+    if pickup is not None:
+        return pickup
+    return (
+        Order.objects.filter(
+            number=number, channel=Order.Channel.STORE, lines__partner_id=store.partner_id
+        )
+        .distinct()
+        .first()
+    )

@@ -76,3 +76,24 @@ def test_other_stores_staff_get_403_on_till_and_returns(shop, client):
     assert client.get(reverse("console:sale", args=["leeds"])).status_code == 403
     assert client.get(reverse("console:returns", args=["leeds"])).status_code == 403
     assert client.post(reverse("console:take-return", args=["leeds", "100001"])).status_code == 403
+
+
+def test_till_sales_and_returns_are_on_the_orders_console_timeline(shop, client):
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    client.force_login(staff)
+    sale = reverse("console:sale", args=["leeds"])
+    client.get(sale, {"q": "LAMP-1"})
+    page = text(client.post(sale, {"action": "complete"}, follow=True))
+    order = shop["lamp"].line_set.get().order
+    assert f"Order #{order.number} · Completed" in page
+    assert f"Sold at the till by {staff.get_full_name()}" in page
+    line = order.lines.get()
+    client.post(
+        reverse("console:take-return", args=["leeds", order.number]),
+        {f"line-{line.pk}": "1", "damaged": "on", "reason": "cracked"},
+    )
+    page = text(client.get(reverse("console:order", args=["leeds", order.number])))
+    assert "Returned at the counter by" in page and "1 × Desk Lamp" in page
+    assert "written off as damaged · cracked" in page
+    client.force_login(StoreStaffFactory(location=shop["york"]).user)
+    assert client.get(reverse("console:order", args=["york", order.number])).status_code == 404

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -37,10 +38,10 @@ class StoreConsoleMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_order(self):
-        return get_object_or_404(
-            selectors.store_orders(self.store).prefetch_related("lines", "pickup_events__user"),
-            number=self.kwargs["number"],
-        )
+        order = selectors.order_at_store(self.store, self.kwargs["number"])
+        if order is None:
+            raise Http404("No such order at this store.")
+        return order
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(store=self.store, **kwargs)
