@@ -120,15 +120,6 @@ def take_return(
             raise InstoreError(f"Line {line_id} cannot take a return of {quantity}.")
         amount = line.unit_price_incl_tax * quantity
         refund += amount
-        PickupEvent.objects.create(
-            order=order,
-            kind=PickupEvent.Kind.RETURNED,
-            user=by,
-            line=line,
-            quantity=quantity,
-            refund=amount,
-            detail={"store": location.code, "damaged": damaged, "reason": reason},
-        )
         CounterReturn.objects.create(
             order=order,
             line=line,

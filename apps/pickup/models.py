@@ -1,5 +1,5 @@
-"""What happened to an order in a store (pickup steps, till sale, counter return), who did it
-and when: the order's timeline in the console."""
+"""What happened to an order in a store (pickup steps, till sale), who did it and when: the
+order's timeline in the console. Counter returns are their own rows (apps.instore.CounterReturn)."""
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,6 @@ class PickupEvent(models.Model):
         NOT_COLLECTED = "not_collected", _("Not collected")
         CANCELLED = "cancelled", _("Cancelled")
         SOLD = "sold", _("Sold at the till")
-        RETURNED = "returned", _("Returned at the counter")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="pickup_events")
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
