@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "apps.storefront.apps.StorefrontConfig",
     "apps.pickup.apps.PickupConfig",
     "apps.instore.apps.InstoreConfig",
+    "apps.profiles.apps.ProfilesConfig",
 ]
 INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
 
@@ -152,6 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_REDIRECT_URL = "/"
+# Oscar's account pages edit this model beside the user (a phone the tills can find).
+AUTH_PROFILE_MODULE = "profiles.Profile"
+# Numbers typed without a country code are read in this region ("07911 123456" in GB).
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="GB")
 
 # --- Data ---------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.profiles import phones
 from apps.stores.models import Store
 
 
@@ -26,6 +27,13 @@ class FulfilmentForm(forms.Form):
         self.fields["store"].queryset = Store.objects.filter(
             pk__in=[s.pk for s in stores_with_everything], is_active=True, click_and_collect=True
         )
+
+    def clean_phone(self):
+        typed = self.cleaned_data["phone"].strip()
+        phone = phones.normalise(typed)
+        if typed and not phone:
+            raise forms.ValidationError("Enter a phone number we can text, like 07911 123456.")
+        return phone
 
     def clean(self):
         data = super().clean()

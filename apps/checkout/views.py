@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory.services import InsufficientStock
 from apps.order import pickup_codes
+from apps.profiles.selectors import profile_phone
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
@@ -80,7 +81,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         user = self.request.user
         initial = {
             "name": collector["name"] or (user.get_full_name() if user.is_authenticated else ""),
-            "phone": collector["phone"],
+            "phone": collector["phone"] or profile_phone(user),
         }
         if chosen in stocked:
             return {**initial, "method": FulfilmentForm.COLLECT, "store": stocked[chosen]}
@@ -97,7 +98,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
             session.collect_at(
                 store.pk,
                 name=form.cleaned_data["name"].strip(),
-                phone=form.cleaned_data["phone"].strip(),
+                phone=form.cleaned_data["phone"],
             )
             services.bind_basket(basket, store)
             next_url = reverse("checkout:payment-method")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
 
@@ -16,6 +15,8 @@ from apps.inventory import services as stock
 from apps.order import statuses
 from apps.pickup.models import PickupEvent
 from apps.pickup.services import can_act_for
+from apps.profiles import phones
+from apps.profiles.selectors import customers_matching
 from apps.stores.models import Location
 
 from .models import CounterReturn
@@ -34,17 +35,23 @@ class InstoreError(Exception):
 
 
 def find_customer(text: str):
-    """The shopper with this e-mail or phone (their account), or None."""
+    """The account with this e-mail or phone; None for an e-mail without an account (a guest
+    receipt). A phone must find exactly one account."""
     text = text.strip()
     if not text:
         return None
-    User = get_user_model()
-    by_email = User.objects.filter(email__iexact=text).order_by("pk").first()
-    if by_email is not None:
-        return by_email
-    # A phone number: the account that used it on a pickup order.
-    order = Order.objects.filter(Q(pickup_phone=text), user__isnull=False).order_by("-pk").first()
-    return order.user if order else None
+    matches = list(customers_matching(text).order_by("pk")[:2])
+    if len(matches) > 1:
+        raise InstoreError(f"More than one customer has {text}: ask for their e-mail instead.")
+    if matches:
+        return matches[0]
+    if "@" in text:
+        return None
+    if phones.normalise(text):
+        raise InstoreError(
+            f"No customer has the phone {text}: try their e-mail, or leave it empty."
+        )
+    raise InstoreError(f"{text!r} is not an e-mail address or a phone number we recognise.")
 
 
 @transaction.atomic

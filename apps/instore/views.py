@@ -12,7 +12,7 @@ from apps.inventory.selectors import availability
 from apps.inventory.services import StockError
 from apps.pickup.console.views import StoreConsoleMixin
 
-from . import services
+from . import selectors, services
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -70,14 +70,14 @@ class SaleView(StoreConsoleMixin, TemplateView):
             cart[product_id] = max(cart.get(product_id, 0) + (1 if action == "add" else -1), 0)
             self.save_cart(cart)
         elif action == "complete":
-            email = request.POST.get("customer", "").strip()
+            customer = request.POST.get("customer", "").strip()
             try:
                 order = services.sell(
                     location=self.store,
                     quantities=cart,
                     by=request.user,
-                    customer=services.find_customer(email),
-                    customer_email=email,
+                    customer=services.find_customer(customer),
+                    customer_email=customer if "@" in customer else "",
                 )
             except (StockError, services.InstoreError) as exc:
                 messages.error(request, str(exc))
@@ -89,7 +89,8 @@ class SaleView(StoreConsoleMixin, TemplateView):
 
 
 class ReturnsView(StoreConsoleMixin, TemplateView):
-    """Find any order (web, collect or in-store) by number or customer e-mail, and take lines back."""
+    """Find any order (web, collect or in-store) by number or the customer's e-mail or phone,
+    and take lines back."""
 
     template_name = "console/returns.html"
 
@@ -97,13 +98,7 @@ class ReturnsView(StoreConsoleMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         orders = []
         if query:
-            orders = list(
-                Order.objects.filter(
-                    Q(number=query) | Q(guest_email__iexact=query) | Q(user__email__iexact=query)
-                )
-                .prefetch_related("lines__counter_returns")
-                .order_by("-date_placed")[:20]
-            )
+            orders = list(selectors.orders_for_return(query)[:20])
             for order in orders:
                 order.returnable_lines = [
                     (line, services.returnable(line)) for line in order.lines.all()

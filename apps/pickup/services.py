@@ -48,13 +48,24 @@ class TooManyAttempts(PickupError):
     pass
 
 
+def role_at(user, location) -> str | None:
+    """What the user may do at a store: "merchandiser" (every store), "manager", "associate",
+    or None (not theirs)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or user.has_perm("stores.change_location"):
+        return "merchandiser"
+    return (
+        StoreStaff.objects.filter(user=user, location=location)
+        .order_by("role")  # "associate" < "manager": a manager listed twice stays a manager
+        .values_list("role", flat=True)
+        .last()
+    )
+
+
 def can_act_for(user, location) -> bool:
     """Staff act for their own store; merchandisers (who may change stores) for every store."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.has_perm("stores.change_location"):
-        return True
-    return StoreStaff.objects.filter(user=user, location=location).exists()
+    return role_at(user, location) is not None
 
 
 def lock_pickup_order(order_id: int, *, by) -> Order:
@@ -326,10 +337,4 @@ def cancel(*, order: Order, by, reason: str = "") -> Order:
 
 def is_manager_of(user, location) -> bool:
     """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.has_perm("stores.change_location"):
-        return True
-    return StoreStaff.objects.filter(
-        user=user, location=location, role=StoreStaff.Role.MANAGER
-    ).exists()
+    return role_at(user, location) in ("manager", "merchandiser")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from apps.instore import views as instore_views
 
-from . import stock, views
+from . import reports, stock, views
 
 app_name = "console"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("<slug:code>/", views.QueueView.as_view(), name="queue"),
     path("<slug:code>/sale/", instore_views.SaleView.as_view(), name="sale"),
     path("<slug:code>/stock/", stock.StockView.as_view(), name="stock"),
+    path("<slug:code>/reports/", reports.ReportView.as_view(), name="reports"),
+    path(
+        "<slug:code>/reports/csv/",
+        reports.ReportView.as_view(),
+        {"as_csv": True},
+        name="reports-csv",
+    ),
     path("<slug:code>/returns/", instore_views.ReturnsView.as_view(), name="returns"),
     path(
         "<slug:code>/returns/<str:number>/",

@@ -33,9 +33,13 @@ class StoreConsoleMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.store = get_object_or_404(Store.objects.filter(is_active=True), code=kwargs["code"])
-        if not services.can_act_for(request.user, self.store):
-            raise PermissionDenied("This is another store's console.")
+        self.check_access(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self, user):
+        self.role = services.role_at(user, self.store)
+        if self.role is None:
+            raise PermissionDenied("This is another store's console.")
 
     def get_order(self):
         order = selectors.order_at_store(self.store, self.kwargs["number"])
@@ -44,7 +48,18 @@ class StoreConsoleMixin(LoginRequiredMixin):
         return order
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(store=self.store, **kwargs)
+        return super().get_context_data(
+            store=self.store, is_manager=self.role in ("manager", "merchandiser"), **kwargs
+        )
+
+
+class StoreManagerMixin(StoreConsoleMixin):
+    """Pages for the store's managers (and merchandisers): stock counts and reports."""
+
+    def check_access(self, user):
+        super().check_access(user)
+        if self.role not in ("manager", "merchandiser"):
+            raise PermissionDenied("Only the store's managers can open this page.")
 
 
 class QueueView(StoreConsoleMixin, TemplateView):

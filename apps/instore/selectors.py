@@ -1,0 +1,29 @@
+"""Reads for the counter: finding any order a customer brings back."""
+
+from django.db.models import Q, QuerySet
+from oscar.core.loading import get_model
+
+from apps.profiles import phones
+
+Order = get_model("order", "Order")
+
+
+def orders_for_return(text: str) -> QuerySet:
+    """Orders of every channel by number, or by the customer's e-mail or phone, newest first."""
+    text = text.strip()
+    if not text:
+        return Order.objects.none()
+    matches = Q(number=text) | Q(guest_email__iexact=text) | Q(user__email__iexact=text)
+    phone = phones.normalise(text)
+    if phone:
+        matches |= (
+            Q(pickup_phone=phone)
+            | Q(user__profile__phone=phone)
+            | Q(shipping_address__phone_number=phone)
+        )
+    return (
+        Order.objects.filter(matches)
+        .distinct()
+        .prefetch_related("lines__counter_returns")
+        .order_by("-date_placed")
+    )

@@ -1,0 +1,243 @@
+"""A store's figures over a span of days, for its managers: pickups (how many, how fast, how
+many never collected), till sales and counter returns. Reads only; five queries for any span."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from apps.instore.models import CounterReturn
+from apps.stores.models import Location
+
+from .models import PickupEvent
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+Kind = PickupEvent.Kind
+MAX_DAYS = 366
+
+
+@dataclass
+class Figures:
+    """One day's figures (or the span's totals, with ``date`` None)."""
+
+    date: dt.date | None = None
+    pickups_placed: int = 0
+    pickup_value: Decimal = Decimal("0.00")
+    made_ready: int = 0
+    ready_on_time: int = 0
+    collected: int = 0
+    not_collected: int = 0
+    cancelled: int = 0
+    short_picked_units: int = 0
+    pickup_refunds: Decimal = Decimal("0.00")
+    till_sales: int = 0
+    till_revenue: Decimal = Decimal("0.00")
+    returned_units: int = 0
+    written_off_units: int = 0
+    return_refunds: Decimal = Decimal("0.00")
+
+    def add(self, other: Figures) -> None:
+        for f in fields(self):
+            if f.name != "date":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.ready_on_time / self.made_ready) if self.made_ready else None
+
+    @property
+    def collection_rate_percent(self) -> int | None:
+        ended = self.collected + self.not_collected
+        return round(100 * self.collected / ended) if ended else None
+
+
+COLUMNS = [f.name for f in fields(Figures)]
+
+
+@dataclass
+class StoreReport:
+    store: Location
+    start: dt.date
+    end: dt.date
+    days: list[Figures] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+    #: Median minutes from order placed to ready for collection, and hours from ready to handover.
+    median_minutes_to_ready: float | None = None
+    median_hours_to_collect: float | None = None
+
+    def rows(self):
+        """The days as lists of values in ``COLUMNS`` order (for CSV), then the totals."""
+        for day in [*self.days, self.total]:
+            yield [
+                getattr(day, name) if name != "date" else (day.date or "total") for name in COLUMNS
+            ]
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(required=False, label="From")
+    end = forms.DateField(required=False, label="To")
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        start, end = self._span(data.get("start"), data.get("end"))
+        if start > end:
+            raise forms.ValidationError("The first day comes after the last day.")
+        if (end - start).days >= MAX_DAYS:
+            raise forms.ValidationError(f"Ask for at most {MAX_DAYS} days at a time.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def _span(self, start, end):
+        """Missing days default to the week up to today (or up to the last day asked for)."""
+        end = end or self.today
+        return start or end - dt.timedelta(days=6), end
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        """The days asked for (call ``is_valid`` first on a bound form)."""
+        if self.is_bound:
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self._span(None, None)
+
+
+def local_today(store: Location) -> dt.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
+
+
+def _median(values):
+    return round(statistics.median(values), 1) if values else None
+
+
+def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreReport:
+    """The store's figures for each day from ``start`` to ``end`` (its own calendar), and totals."""
+    tz = zoneinfo.ZoneInfo(store.timezone)
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    by_day = {
+        start + dt.timedelta(days=n): Figures(date=start + dt.timedelta(days=n))
+        for n in range((end - start).days + 1)
+    }
+
+    placed = (
+        Order.objects.filter(pickup_location=store, date_placed__gte=since, date_placed__lt=until)
+        .annotate(day=TruncDate("date_placed", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"), value=Sum("total_incl_tax"))
+    )
+    for row in placed:
+        by_day[row["day"]].pickups_placed = row["n"]
+        by_day[row["day"]].pickup_value = row["value"] or Decimal("0.00")
+
+    events = (
+        PickupEvent.objects.filter(
+            order__pickup_location=store,
+            created_at__gte=since,
+            created_at__lt=until,
+            kind__in=[
+                Kind.READY,
+                Kind.HANDED_OVER,
+                Kind.NOT_COLLECTED,
+                Kind.CANCELLED,
+                Kind.SHORT_PICK,
+            ],
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day", "kind")
+        .annotate(n=Count("pk"), units=Sum("quantity"), refund=Sum("refund"))
+    )
+    counted = {
+        Kind.READY: "made_ready",
+        Kind.HANDED_OVER: "collected",
+        Kind.NOT_COLLECTED: "not_collected",
+        Kind.CANCELLED: "cancelled",
+    }
+    for row in events:
+        day = by_day[row["day"]]
+        if row["kind"] == Kind.SHORT_PICK:
+            day.short_picked_units += row["units"] or 0
+        else:
+            setattr(day, counted[row["kind"]], row["n"])
+        day.pickup_refunds += row["refund"] or Decimal("0.00")
+
+    # How fast: each ready and each handover in the span, with the times it is measured from.
+    ready_time = Subquery(
+        PickupEvent.objects.filter(order=OuterRef("order"), kind=Kind.READY)
+        .order_by("-created_at")
+        .values("created_at")[:1],
+        output_field=DateTimeField(),
+    )
+    to_ready, to_collect = [], []
+    timings = (
+        PickupEvent.objects.filter(
+            order__pickup_location=store,
+            created_at__gte=since,
+            created_at__lt=until,
+            kind__in=[Kind.READY, Kind.HANDED_OVER],
+        )
+        .annotate(ready_at=ready_time)
+        .values_list("kind", "created_at", "order__date_placed", "order__ready_by", "ready_at")
+    )
+    for kind, at, placed_at, ready_by, ready_at in timings:
+        if kind == Kind.READY:
+            to_ready.append((at - placed_at).total_seconds() / 60)
+            if ready_by is None or at <= ready_by:
+                by_day[at.astimezone(tz).date()].ready_on_time += 1
+        elif ready_at is not None:
+            to_collect.append((at - ready_at).total_seconds() / 3600)
+
+    till_orders = Line.objects.filter(partner_id=store.partner_id).values("order_id")
+    sales = (
+        Order.objects.filter(
+            channel=Order.Channel.STORE,
+            pk__in=till_orders,
+            date_placed__gte=since,
+            date_placed__lt=until,
+        )
+        .annotate(day=TruncDate("date_placed", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"), revenue=Sum("total_incl_tax"))
+    )
+    for row in sales:
+        by_day[row["day"]].till_sales = row["n"]
+        by_day[row["day"]].till_revenue = row["revenue"] or Decimal("0.00")
+
+    returns = (
+        CounterReturn.objects.filter(location=store, created_at__gte=since, created_at__lt=until)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(
+            units=Sum("quantity"),
+            written_off=Sum("quantity", filter=Q(damaged=True)),
+            refund=Sum("refund"),
+        )
+    )
+    for row in returns:
+        day = by_day[row["day"]]
+        day.returned_units = row["units"] or 0
+        day.written_off_units = row["written_off"] or 0
+        day.return_refunds = row["refund"] or Decimal("0.00")
+
+    report = StoreReport(
+        store=store,
+        start=start,
+        end=end,
+        days=list(by_day.values()),
+        median_minutes_to_ready=_median(to_ready),
+        median_hours_to_collect=_median(to_collect),
+    )
+    for day in report.days:
+        report.total.add(day)
+    return report

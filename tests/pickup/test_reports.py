@@ -1,0 +1,162 @@
+"""Store managers' reports: a span of days at one store, on screen and as CSV."""
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from apps.instore import services as instore
+from apps.pickup import reports, services
+from apps.stores.models import StoreStaff
+from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
+from tests.factories import StoreStaffFactory, stock
+from tests.pickup.conftest import pick_all
+
+Order = get_model("order", "Order")
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+MONDAY = dt.date(2026, 11, 2)
+TUESDAY = MONDAY + dt.timedelta(days=1)
+
+
+def at(day, hour, minute=0):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def collect_order(client, shop):
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    place_order(client)
+    client.logout()
+    return Order.objects.latest("pk")
+
+
+@pytest.fixture
+def manager(shop):
+    return StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user
+
+
+@pytest.fixture
+def two_days(shop, client, manager):
+    """Monday: two pickup orders; one ready in 30 min. Tuesday: it is collected, the other
+    cancelled; a till sale, and one unit of it brought back damaged."""
+    stock(shop["leeds"], shop["lamp"], 5)
+    with time_machine.travel(at(MONDAY, 10), tick=False):
+        fast = collect_order(client, shop)
+    with time_machine.travel(at(MONDAY, 11), tick=False):
+        slow = collect_order(client, shop)
+    with time_machine.travel(at(MONDAY, 10, 30), tick=False):
+        services.start_picking(order=fast, by=manager)
+        pick_all(fast, manager)
+        services.mark_ready(order=fast, by=manager)
+    with time_machine.travel(at(TUESDAY, 12), tick=False):
+        services.hand_over(order=fast, by=manager, code=fast.pickup_code)
+        services.cancel(order=slow, by=manager, reason="customer asked")
+    with time_machine.travel(at(TUESDAY, 15), tick=False):
+        sale = instore.sell(location=shop["leeds"], quantities={shop["lamp"].pk: 2}, by=manager)
+        instore.take_return(
+            location=shop["leeds"],
+            order=sale,
+            quantities={sale.lines.get().pk: 1},
+            by=manager,
+            damaged=True,
+        )
+    return {"fast": fast, "slow": slow, "sale": sale}
+
+
+def test_a_report_counts_each_day_in_the_stores_own_calendar(shop, two_days):
+    report = reports.store_report(shop["leeds"], start=MONDAY, end=TUESDAY)
+    monday, tuesday = report.days
+    price = two_days["fast"].total_incl_tax
+    assert (monday.date, monday.pickups_placed, monday.pickup_value) == (MONDAY, 2, 2 * price)
+    assert (monday.made_ready, monday.ready_on_time, monday.collected) == (1, 1, 0)
+    assert (tuesday.collected, tuesday.cancelled, tuesday.pickup_refunds) == (1, 1, price)
+    assert (tuesday.till_sales, tuesday.till_revenue) == (1, two_days["sale"].total_incl_tax)
+    assert (tuesday.returned_units, tuesday.written_off_units) == (1, 1)
+    assert tuesday.return_refunds == two_days["sale"].lines.get().unit_price_incl_tax
+    assert report.median_minutes_to_ready == 30.0
+    assert report.median_hours_to_collect == 25.5
+    assert report.total.pickups_placed == 2 and report.total.collection_rate_percent == 100
+
+
+def test_a_day_outside_the_span_is_left_out(shop, two_days):
+    report = reports.store_report(shop["leeds"], start=TUESDAY, end=TUESDAY)
+    assert report.total.pickups_placed == 0 and report.total.collected == 1
+    assert report.median_minutes_to_ready is None
+
+
+def test_other_stores_activity_is_not_in_this_stores_report(shop, two_days):
+    report = reports.store_report(shop["york"], start=MONDAY, end=TUESDAY)
+    assert report.total == reports.Figures()
+
+
+def test_managers_see_the_report_page_and_download_it_as_csv(shop, two_days, client, manager):
+    client.force_login(manager)
+    span = {"start": "2026-11-02", "end": "2026-11-03"}
+    page = " ".join(
+        client.get(reverse("console:reports", args=["leeds"]), span).content.decode().split()
+    )
+    assert "2 Nov 2026 to 3 Nov 2026" in page
+    assert "<span>Ready on time</span><strong>100%</strong>" in page
+    response = client.get(reverse("console:reports-csv", args=["leeds"]), span)
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="omnishop-leeds-2026-11-02-2026-11-03.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["date"] for row in rows] == ["2026-11-02", "2026-11-03", "total"]
+    assert rows[2]["pickups_placed"] == "2" and rows[1]["till_sales"] == "1"
+    assert Decimal(rows[2]["till_revenue"]) == two_days["sale"].total_incl_tax
+
+
+def test_the_report_defaults_to_the_last_seven_days(shop, client, manager):
+    client.force_login(manager)
+    with time_machine.travel(at(TUESDAY, 9), tick=False):
+        response = client.get(reverse("console:reports", args=["leeds"]))
+    report = response.context["report"]
+    assert (report.start, report.end, len(report.days)) == (
+        TUESDAY - dt.timedelta(days=6),
+        TUESDAY,
+        7,
+    )
+
+
+@pytest.mark.parametrize(
+    "span, error",
+    [
+        ({"start": "2026-11-05", "end": "2026-11-01"}, "The first day comes after the last day."),
+        ({"start": "2024-01-01", "end": "2026-11-01"}, "Ask for at most 366 days at a time."),
+        ({"start": "yesterday"}, "From: Enter a valid date."),
+    ],
+)
+def test_a_bad_span_is_refused_with_the_reason(shop, client, manager, span, error):
+    client.force_login(manager)
+    response = client.get(reverse("console:reports", args=["leeds"]), span)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+
+
+def test_associates_and_other_stores_managers_cannot_open_the_report(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    assert client.get(reverse("console:reports", args=["leeds"])).status_code == 403
+    assert client.get(reverse("console:reports-csv", args=["leeds"])).status_code == 403
+    york_manager = StoreStaffFactory(location=shop["york"], role=StoreStaff.Role.MANAGER).user
+    client.force_login(york_manager)
+    assert client.get(reverse("console:reports", args=["leeds"])).status_code == 403
+    assert client.get(reverse("console:reports", args=["york"])).status_code == 200
+
+
+def test_a_years_report_runs_the_same_queries_as_a_weeks(
+    shop, two_days, client, manager, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    url = reverse("console:reports", args=["leeds"])
+    with django_assert_max_num_queries(14) as week:
+        client.get(url, {"start": "2026-10-28", "end": "2026-11-03"})
+    with django_assert_max_num_queries(14) as year:
+        client.get(url, {"start": "2025-11-04", "end": "2026-11-03"})
+    assert len(year.captured_queries) == len(week.captured_queries)
