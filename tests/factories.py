@@ -19,12 +19,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     username = factory.SelfAttribute("email")
     first_name = "Alex"
     last_name = factory.Sequence(lambda n: f"Tester{n}")
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "secret-pass-123")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -47,6 +53,9 @@ class LocationFactory(factory.django.DjangoModelFactory):
 
 
 class StoreFactory(LocationFactory):
+    class Meta:
+        skip_postgeneration_save = True  # the hours are rows of their own
+
     kind = Location.Kind.STORE
 
     @factory.post_generation

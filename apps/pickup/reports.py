@@ -52,6 +52,10 @@ class Figures:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
+    def refunds(self) -> Decimal:
+        return self.pickup_refunds + self.return_refunds
+
+    @property
     def on_time_percent(self) -> int | None:
         return round(100 * self.ready_on_time / self.made_ready) if self.made_ready else None
 
@@ -117,6 +121,11 @@ def local_today(store: Location) -> dt.date:
     return timezone.now().astimezone(zoneinfo.ZoneInfo(store.timezone)).date()
 
 
+def _money(value) -> Decimal:
+    """A sum of money to the penny (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def _median(values):
     return round(statistics.median(values), 1) if values else None
 
@@ -139,7 +148,7 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
     )
     for row in placed:
         by_day[row["day"]].pickups_placed = row["n"]
-        by_day[row["day"]].pickup_value = row["value"] or Decimal("0.00")
+        by_day[row["day"]].pickup_value = _money(row["value"])
 
     events = (
         PickupEvent.objects.filter(
@@ -170,7 +179,7 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
             day.short_picked_units += row["units"] or 0
         else:
             setattr(day, counted[row["kind"]], row["n"])
-        day.pickup_refunds += row["refund"] or Decimal("0.00")
+        day.pickup_refunds += _money(row["refund"])
 
     # How fast: each ready and each handover in the span, with the times it is measured from.
     ready_time = Subquery(
@@ -212,7 +221,7 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
     )
     for row in sales:
         by_day[row["day"]].till_sales = row["n"]
-        by_day[row["day"]].till_revenue = row["revenue"] or Decimal("0.00")
+        by_day[row["day"]].till_revenue = _money(row["revenue"])
 
     returns = (
         CounterReturn.objects.filter(location=store, created_at__gte=since, created_at__lt=until)
@@ -228,7 +237,7 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
         day = by_day[row["day"]]
         day.returned_units = row["units"] or 0
         day.written_off_units = row["written_off"] or 0
-        day.return_refunds = row["refund"] or Decimal("0.00")
+        day.return_refunds = _money(row["refund"])
 
     report = StoreReport(
         store=store,

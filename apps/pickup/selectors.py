@@ -125,3 +125,44 @@ def order_at_store(store: Location, number: str):
         .distinct()
         .first()
     )
+
+
+def order_timeline(order) -> list[dict]:
+    """Everything that happened to an order, oldest first: placed, each pickup or till step,
+    each counter return; with who did it."""
+
+    def who(user):
+        return (user.get_full_name() or user.email) if user else None
+
+    steps = [{"at": order.date_placed, "kind": "placed", "label": "Placed", "by": None}]
+    for event in order.pickup_events.select_related("user", "line"):
+        steps.append(
+            {
+                "at": event.created_at,
+                "kind": event.kind,
+                "label": event.get_kind_display(),
+                "by": who(event.user),
+                "line": event.line_id,
+                "quantity": event.quantity,
+                "refund": event.refund,
+                "detail": event.detail,
+            }
+        )
+    for item in order.counter_returns.select_related("user", "location"):
+        steps.append(
+            {
+                "at": item.created_at,
+                "kind": "returned",
+                "label": "Returned at the counter",
+                "by": who(item.user),
+                "line": item.line_id,
+                "quantity": item.quantity,
+                "refund": item.refund,
+                "detail": {
+                    "store": item.location.code,
+                    "damaged": item.damaged,
+                    "reason": item.reason,
+                },
+            }
+        )
+    return sorted(steps, key=lambda step: step["at"])

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from apps.inventory.bulk import BATCH, insert_rows
 from apps.inventory.models import StockMovement
+from apps.profiles.models import Profile
 from apps.stores.models import Location, OpeningHours, StoreStaff
 
 Partner = get_model("partner", "Partner")
@@ -337,6 +338,8 @@ class DemoLoader:
                 user.set_password(row["password"])
                 user.save()
                 created += 1
+            if row.get("phone"):
+                Profile.objects.get_or_create(user=user, defaults={"phone": row["phone"]})
             if row.get("store"):
                 StoreStaff.objects.get_or_create(
                     location=Location.objects.get(code=row["store"]),

@@ -1,4 +1,5 @@
-"""A store associate runs a collect order through the console, in a real browser."""
+"""Store staff run a collect order, a till sale, a counter return and the reports through the
+console, in a real browser."""
 
 from pathlib import Path
 
@@ -94,10 +95,11 @@ def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, 
     page.get_by_label("Product").fill(product.upc)
     page.get_by_label("Product").press("Enter")
     expect(page.locator("#sale-cart")).to_contain_text(product.get_title())
-    page.get_by_label("Customer e-mail").fill("shopper@omnishop.example")
+    page.get_by_label("Customer e-mail or phone").fill("07911 123456")  # the demo shopper's
     page.get_by_role("button", name="Record sale").click()
     expect(page.locator(".messages")).to_contain_text("Sale recorded as order")
     order = Order.objects.get(channel="store")
+    assert order.user.email == "shopper@omnishop.example"
 
     shopper.reload()
     expect(shopper.locator("#my-store-availability")).to_contain_text(
@@ -116,3 +118,9 @@ def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, 
         availability_text(units, "Omnishop London Soho")
     )
     shopper.context.close()
+
+    page.get_by_role("link", name="Reports").click()
+    tiles = page.locator("#summary .tiles > div")
+    expect(tiles.filter(has_text="Till sales").locator("strong")).to_have_text("1")
+    expect(tiles.filter(has_text="Returned at the counter").locator("strong")).to_have_text("1")
+    page.screenshot(path=str(SCREENSHOTS / "console-reports.png"), full_page=True)

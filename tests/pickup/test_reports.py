@@ -110,7 +110,8 @@ def test_managers_see_the_report_page_and_download_it_as_csv(shop, two_days, cli
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["date"] for row in rows] == ["2026-11-02", "2026-11-03", "total"]
     assert rows[2]["pickups_placed"] == "2" and rows[1]["till_sales"] == "1"
-    assert Decimal(rows[2]["till_revenue"]) == two_days["sale"].total_incl_tax
+    assert rows[2]["till_revenue"] == f"{two_days['sale'].total_incl_tax:.2f}"  # to the penny
+    assert Decimal(rows[2]["return_refunds"]) == two_days["sale"].lines.get().unit_price_incl_tax
 
 
 def test_the_report_defaults_to_the_last_seven_days(shop, client, manager):

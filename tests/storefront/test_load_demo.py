@@ -74,6 +74,10 @@ def test_demo_users_can_sign_in_with_the_documented_passwords(client):
     london = StoreStaff.objects.get(user__email="staff.london@omnishop.example")
     manchester = StoreStaff.objects.get(user__email="staff.manchester@omnishop.example")
     assert london.location != manchester.location
+    # The demo shopper can be found at a till by phone.
+    from apps.instore.services import find_customer
+
+    assert find_customer("07911 123456").email == "shopper@omnishop.example"
 
 
 @pytest.mark.django_db

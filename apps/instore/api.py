@@ -1,0 +1,161 @@
+"""Till sales and counter returns over the REST API (thin: one service call per request)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from oscar.core.loading import get_model
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.pickup.api import REFUSALS, OrderSerializer, StoreScopedMixin
+
+from . import selectors, services
+
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+
+
+class SaleLineSerializer(serializers.Serializer):
+    product = serializers.IntegerField(required=False, help_text="Product id")
+    upc = serializers.CharField(required=False, help_text="Or its barcode, as scanned")
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+    def validate(self, data):
+        if ("product" in data) == ("upc" in data):
+            raise serializers.ValidationError(
+                "Give the product's id or its barcode (upc), not both."
+            )
+        found = Product.objects.filter(
+            **({"pk": data["product"]} if "product" in data else {"upc__iexact": data["upc"]})
+        ).first()
+        if found is None:
+            raise serializers.ValidationError(
+                f"No product {data.get('product') or data.get('upc')!s}."
+            )
+        return {"product": found, "quantity": data["quantity"]}
+
+
+class SaleSerializer(serializers.Serializer):
+    lines = SaleLineSerializer(many=True, allow_empty=False)
+    customer = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The customer's e-mail or phone: the sale joins their account history",
+    )
+
+
+class ReturnLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Order line id")
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class ReturnSerializer(serializers.Serializer):
+    order = serializers.CharField(help_text="Order number (any channel)")
+    lines = ReturnLineSerializer(many=True, allow_empty=False)
+    damaged = serializers.BooleanField(default=False, help_text="Write off instead of restocking")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class ReturnableLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    returnable = serializers.IntegerField()
+
+
+class ReturnableOrderSerializer(serializers.ModelSerializer):
+    placed_at = serializers.DateTimeField(source="date_placed")
+    lines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["number", "channel", "status", "placed_at", "total_incl_tax", "currency", "lines"]
+
+    def get_lines(self, order) -> list[dict]:
+        return ReturnableLineSerializer(
+            [
+                {
+                    "id": line.pk,
+                    "title": line.title,
+                    "quantity": line.quantity,
+                    "returnable": services.returnable(line),
+                }
+                for line in order.lines.all()
+            ],
+            many=True,
+        ).data
+
+
+class SaleView(StoreScopedMixin, APIView):
+    @extend_schema(
+        summary="Record a till sale from this store's stock (never units promised to pickups)",
+        request=SaleSerializer,
+        responses={201: OrderSerializer, **REFUSALS},
+    )
+    def post(self, request, code):
+        parsed = SaleSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        quantities: dict[int, int] = {}
+        for line in parsed.validated_data["lines"]:
+            pk = line["product"].pk
+            quantities[pk] = quantities.get(pk, 0) + line["quantity"]
+        customer = parsed.validated_data.get("customer", "").strip()
+        order = services.sell(
+            location=self.store,
+            quantities=quantities,
+            by=request.user,
+            customer=services.find_customer(customer),
+            customer_email=customer if "@" in customer else "",
+        )
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class ReturnsView(StoreScopedMixin, generics.ListAPIView):
+    serializer_class = ReturnableOrderSerializer
+
+    @extend_schema(
+        summary="Find any order to take a return: by number, customer e-mail or phone",
+        parameters=[OpenApiParameter("q", str, required=True)],
+        responses={200: ReturnableOrderSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.orders_for_return(self.request.query_params.get("q", ""))
+
+    @extend_schema(
+        summary="Take lines of any order back at this store's counter; the refund is recorded",
+        request=ReturnSerializer,
+        responses={
+            201: inline_serializer(
+                "ReturnTaken",
+                {
+                    "order": serializers.CharField(),
+                    "refund": serializers.DecimalField(max_digits=12, decimal_places=2),
+                    "currency": serializers.CharField(),
+                },
+            ),
+            **REFUSALS,
+        },
+    )
+    def post(self, request, code):
+        parsed = ReturnSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        data = parsed.validated_data
+        order = get_object_or_404(Order, number=data["order"])
+        quantities: dict[int, int] = {}
+        for line in data["lines"]:
+            quantities[line["line"]] = quantities.get(line["line"], 0) + line["quantity"]
+        refund = services.take_return(
+            location=self.store,
+            order=order,
+            quantities=quantities,
+            by=request.user,
+            damaged=data["damaged"],
+            reason=data.get("reason", ""),
+        )
+        return Response(
+            {"order": order.number, "refund": f"{refund:.2f}", "currency": order.currency},
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,502 @@
+"""The store console's REST API, for scanners, store systems and tablets: a store's pickup
+queue, its orders, the actions on them, its stock and its report. Thin: each view parses the
+request, calls one service or selector and serialises the result."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from oscar.core.loading import get_model
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.inventory import services as stock
+from apps.inventory.selectors import ats_expression
+from apps.order import statuses
+from apps.stores.models import Store
+from apps.stores.selectors import staff_locations
+
+from . import reports, selectors, services
+
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+MANAGERS = ("manager", "merchandiser")
+
+
+class Refusal(serializers.Serializer):
+    """What every refused request answers: the reason, and a code for programs."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+REFUSALS = {400: Refusal, 403: Refusal, 404: Refusal, 409: Refusal}
+
+
+class StoreScopedMixin:
+    """Loads the store named in the URL; staff of other stores get 403 (in every endpoint)."""
+
+    manager_only = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication first: anonymous get 401/403
+        self.store = get_object_or_404(Store.objects.filter(is_active=True), code=kwargs["code"])
+        self.role = services.role_at(request.user, self.store)
+        if self.role is None:
+            raise PermissionDenied("This is another store's console.")
+        if self.manager_only and self.role not in MANAGERS:
+            raise PermissionDenied("Only the store's managers can do this.")
+
+    def get_order(self):
+        order = selectors.order_at_store(self.store, self.kwargs["number"])
+        if order is None:
+            raise Http404("No such order at this store.")
+        return order
+
+
+# --- Serializers ---------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    line = serializers.IntegerField(allow_null=True, required=False)
+    quantity = serializers.IntegerField(allow_null=True, required=False)
+    refund = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, required=False
+    )
+    detail = serializers.DictField(required=False)
+
+
+class LineSerializer(serializers.ModelSerializer):
+    to_collect = serializers.IntegerField(
+        source="num_allocated", help_text="Units still promised to the customer"
+    )
+    to_pick = serializers.SerializerMethodField(help_text="Not yet confirmed by the picker")
+
+    class Meta:
+        model = get_model("order", "Line")
+        fields = ["id", "title", "upc", "quantity", "to_collect", "unit_price_incl_tax", "to_pick"]
+
+    def get_to_pick(self, line) -> bool:
+        return line.pk in self.context.get("to_pick", ())
+
+
+class OrderSummarySerializer(serializers.ModelSerializer):
+    customer = serializers.SerializerMethodField()
+    placed_at = serializers.DateTimeField(source="date_placed")
+    ready_at = serializers.SerializerMethodField()
+    handed_over_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "channel",
+            "customer",
+            "placed_at",
+            "ready_by",
+            "ready_at",
+            "handed_over_at",
+            "total_incl_tax",
+            "currency",
+        ]
+
+    def get_customer(self, order) -> str:
+        if order.pickup_name:
+            return order.pickup_name
+        if order.user_id:
+            return order.user.get_full_name() or order.user.email
+        return order.guest_email
+
+    def get_ready_at(self, order) -> str | None:
+        value = getattr(order, "ready_at", None)
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+    def get_handed_over_at(self, order) -> str | None:
+        value = getattr(order, "handed_over_at", None)
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+
+#: What can be done to an order in each state (the action endpoints below).
+ACTIONS_BY_STATE = {
+    statuses.PLACED: ["start-picking", "cancel"],
+    statuses.PICKING: ["picked", "short-pick", "ready", "cancel"],
+    statuses.READY: ["hand-over", "resend-ready", "not-collected", "cancel"],
+}
+
+
+class OrderSerializer(OrderSummarySerializer):
+    email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(source="pickup_phone")
+    lines = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(help_text="The action endpoints open now")
+
+    class Meta(OrderSummarySerializer.Meta):
+        fields = [
+            *OrderSummarySerializer.Meta.fields,
+            "email",
+            "phone",
+            "lines",
+            "timeline",
+            "actions",
+        ]
+
+    @extend_schema_field(LineSerializer(many=True))
+    def get_lines(self, order):
+        to_pick = {line.pk for line in services.unconfirmed_lines(order)}
+        return LineSerializer(order.lines.all(), many=True, context={"to_pick": to_pick}).data
+
+    @extend_schema_field(StepSerializer(many=True))
+    def get_timeline(self, order):
+        return StepSerializer(selectors.order_timeline(order), many=True).data
+
+    def get_actions(self, order) -> list[str]:
+        return ACTIONS_BY_STATE.get(order.status, []) if order.is_pickup else []
+
+
+class QueueGroupSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    orders = OrderSummarySerializer(many=True)
+
+
+class StockSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="product_id")
+    upc = serializers.CharField(source="product.upc")
+    title = serializers.CharField(source="product.title")
+    on_hand = serializers.IntegerField(source="num_in_stock")
+    allocated = serializers.IntegerField(
+        source="num_allocated", help_text="Promised to pickup orders"
+    )
+    available_to_sell = serializers.IntegerField(source="ats")
+
+    class Meta:
+        model = StockRecord
+        fields = ["product", "upc", "title", "on_hand", "allocated", "available_to_sell"]
+
+
+class CountSerializer(serializers.Serializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    counted = serializers.IntegerField(min_value=0, help_text="Units counted on the shelf")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class ShortPickSerializer(ReasonSerializer):
+    quantity = serializers.IntegerField(min_value=1, help_text="Units missing or damaged")
+
+
+class HandOverSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="As scanned or typed"
+    )
+    id_checked = serializers.BooleanField(
+        default=False, help_text="No code: the customer's ID was checked instead"
+    )
+    collected_by = serializers.CharField(required=False, allow_blank=True, max_length=128)
+
+    def validate(self, data):
+        if data["id_checked"] and not data.get("collected_by", "").strip():
+            raise serializers.ValidationError(
+                {"collected_by": "Record who collected when their ID was checked."}
+            )
+        if not data["id_checked"] and not data.get("code", "").strip():
+            raise serializers.ValidationError(
+                {"code": "Scan or type the pickup code, or check the customer's ID."}
+            )
+        return data
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+
+class MyStoresView(APIView):
+    @extend_schema(
+        summary="The stores I can work for",
+        responses=inline_serializer(
+            "MyStore",
+            {"code": serializers.CharField(), "name": serializers.CharField()},
+            many=True,
+        ),
+    )
+    def get(self, request):
+        stores = staff_locations(request.user).filter(kind=Store.Kind.STORE, is_active=True)
+        return Response(list(stores.order_by("name").values("code", "name")))
+
+
+class QueueView(StoreScopedMixin, APIView):
+    @extend_schema(
+        summary="The store's pickup queue, grouped by state",
+        responses={200: QueueGroupSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request, code):
+        queue = selectors.queue(self.store)
+        return Response(
+            QueueGroupSerializer(
+                [
+                    {"key": key, "label": label, "count": len(orders), "orders": orders}
+                    for key, label, orders in queue.groups
+                ],
+                many=True,
+            ).data
+        )
+
+
+class OrderListView(StoreScopedMixin, generics.ListAPIView):
+    serializer_class = OrderSummarySerializer
+
+    @extend_schema(
+        summary="The store's pickup orders, newest first; or those matching q",
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Order number, pickup code, name, e-mail or phone"
+            )
+        ],
+        responses={200: OrderSummarySerializer(many=True), **REFUSALS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = self.request.query_params.get("q", "").strip()
+        if query:
+            return selectors.find_orders(self.store, query)
+        return selectors.store_orders(self.store).order_by("-date_placed")
+
+
+class OrderView(StoreScopedMixin, APIView):
+    @extend_schema(
+        summary="One of the store's orders: lines, timeline, what can be done now",
+        responses={200: OrderSerializer, **REFUSALS},
+    )
+    def get(self, request, code, number):
+        return Response(OrderSerializer(self.get_order()).data)
+
+
+class OrderActionView(StoreScopedMixin, APIView):
+    """POST one action; answers the order as it is afterwards (or a refusal, nothing changed)."""
+
+    request_serializer = None
+
+    def act(self, order, data):
+        raise NotImplementedError
+
+    def post(self, request, code, number, **kwargs):
+        order = self.get_order()
+        data = {}
+        if self.request_serializer is not None:
+            parsed = self.request_serializer(data=request.data)
+            parsed.is_valid(raise_exception=True)
+            data = parsed.validated_data
+        self.act(order, data)
+        return Response(OrderSerializer(self.get_order()).data)
+
+    def line(self, order):
+        line = order.lines.filter(pk=self.kwargs["line"]).first()
+        if line is None:
+            raise Http404("No such line on this order.")
+        return line
+
+
+def action(name, summary, act, request_serializer=None):
+    """An action endpoint's view class, documented with its request body."""
+    view = type(
+        "".join(part.title() for part in name.split("-")) + "View",
+        (OrderActionView,),
+        {
+            "request_serializer": request_serializer,
+            "act": lambda self, order, data: act(self, order, data),
+        },
+    )
+    view.post = extend_schema(
+        summary=summary,
+        request=request_serializer,
+        responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
+    )(view.post)
+    return view
+
+
+StartPickingView = action(
+    "start-picking",
+    "Start picking (placed -> picking)",
+    lambda view, order, data: services.start_picking(order=order, by=view.request.user),
+)
+LinePickedView = action(
+    "line-picked",
+    "Confirm a line's units are in hand",
+    lambda view, order, data: services.confirm_line(
+        order=order, line=view.line(order), by=view.request.user
+    ),
+)
+ShortPickView = action(
+    "short-pick",
+    "Short-pick part of a line: units released, refund recorded, shopper told",
+    lambda view, order, data: services.short_pick(
+        order=order,
+        line=view.line(order),
+        quantity=data["quantity"],
+        by=view.request.user,
+        reason=data.get("reason", ""),
+    ),
+    ShortPickSerializer,
+)
+ReadyView = action(
+    "ready",
+    "Ready for collection (every line confirmed); the shopper is told",
+    lambda view, order, data: services.mark_ready(order=order, by=view.request.user),
+)
+ResendReadyView = action(
+    "resend-ready",
+    "Send the ready message again (no change of state)",
+    lambda view, order, data: services.resend_ready(order=order, by=view.request.user),
+)
+HandOverView = action(
+    "hand-over",
+    "Hand over after checking the pickup code (or the customer's ID)",
+    lambda view, order, data: services.hand_over(
+        order=order,
+        by=view.request.user,
+        code=data.get("code", ""),
+        id_checked=data["id_checked"],
+        collected_by=data.get("collected_by", ""),
+    ),
+    HandOverSerializer,
+)
+NotCollectedView = action(
+    "not-collected",
+    "Not collected after the holding days: stock back on sale, refund recorded",
+    lambda view, order, data: services.mark_not_collected(order=order, by=view.request.user),
+)
+CancelView = action(
+    "cancel",
+    "Cancel: stock back on sale, refund recorded, shopper told",
+    lambda view, order, data: services.cancel(
+        order=order, by=view.request.user, reason=data.get("reason", "")
+    ),
+    ReasonSerializer,
+)
+
+
+class StockView(StoreScopedMixin, generics.ListAPIView):
+    serializer_class = StockSerializer
+
+    @extend_schema(
+        summary="What the store holds: on hand, promised, available to sell",
+        parameters=[OpenApiParameter("q", str, description="Barcode (UPC) or part of a title")],
+        responses={200: StockSerializer(many=True), **REFUSALS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        records = (
+            StockRecord.objects.filter(partner_id=self.store.partner_id)
+            .select_related("product")
+            .annotate(ats=ats_expression())
+            .order_by("product__title", "pk")
+        )
+        query = self.request.query_params.get("q", "").strip()
+        if query:
+            records = records.filter(
+                Q(product__upc__iexact=query) | Q(product__title__icontains=query)
+            )
+        return records
+
+
+class StockCountView(StoreScopedMixin, APIView):
+    manager_only = True
+
+    @extend_schema(
+        summary="Record a shelf count (managers): on hand set through the ledger",
+        request=CountSerializer,
+        responses={200: StockSerializer, **REFUSALS},
+    )
+    def post(self, request, code):
+        parsed = CountSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        product = parsed.validated_data["product"]
+        stock.count(
+            location=self.store,
+            counts={product.pk: parsed.validated_data["counted"]},
+            by=request.user,
+            note=parsed.validated_data.get("note") or "API count",
+        )
+        record = (
+            StockRecord.objects.annotate(ats=ats_expression())
+            .select_related("product")
+            .get(partner_id=self.store.partner_id, product=product)
+        )
+        return Response(StockSerializer(record).data)
+
+
+class FiguresSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    pickups_placed = serializers.IntegerField()
+    pickup_value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    made_ready = serializers.IntegerField()
+    ready_on_time = serializers.IntegerField()
+    collected = serializers.IntegerField()
+    not_collected = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    short_picked_units = serializers.IntegerField()
+    pickup_refunds = serializers.DecimalField(max_digits=14, decimal_places=2)
+    till_sales = serializers.IntegerField()
+    till_revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    returned_units = serializers.IntegerField()
+    written_off_units = serializers.IntegerField()
+    return_refunds = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ReportSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    median_minutes_to_ready = serializers.FloatField(allow_null=True)
+    median_hours_to_collect = serializers.FloatField(allow_null=True)
+    total = FiguresSerializer()
+    days = FiguresSerializer(many=True)
+
+
+class ReportView(StoreScopedMixin, APIView):
+    manager_only = True
+
+    @extend_schema(
+        summary="The store's figures day by day (managers); the last 7 days by default",
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+        ],
+        responses={200: ReportSerializer, **REFUSALS},
+    )
+    def get(self, request, code):
+        form = reports.ReportForm(
+            request.query_params or None, today=reports.local_today(self.store)
+        )
+        if form.is_bound and not form.is_valid():
+            raise serializers.ValidationError(
+                {
+                    ("non_field_errors" if field == "__all__" else field): messages
+                    for field, messages in form.errors.items()
+                }
+            )
+        start, end = form.span()
+        return Response(
+            ReportSerializer(reports.store_report(self.store, start=start, end=end)).data
+        )
