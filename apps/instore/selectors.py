@@ -9,11 +9,20 @@ Order = get_model("order", "Order")
 
 
 def orders_for_return(text: str) -> QuerySet:
-    """Orders of every channel by number, or by the customer's e-mail or phone, newest first."""
+    """Orders of every channel by number, or by the customer's e-mail, phone or full name,
+    newest first."""
     text = text.strip()
     if not text:
         return Order.objects.none()
-    matches = Q(number=text) | Q(guest_email__iexact=text) | Q(user__email__iexact=text)
+    matches = (
+        Q(number=text)
+        | Q(guest_email__iexact=text)
+        | Q(user__email__iexact=text)
+        | Q(pickup_name__iexact=text)
+    )
+    first, _, last = text.partition(" ")
+    if last:  # "Shona Shopper": the account holder's full name
+        matches |= Q(user__first_name__iexact=first, user__last_name__iexact=last.strip())
     phone = phones.normalise(text)
     if phone:
         matches |= (

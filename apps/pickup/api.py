@@ -72,6 +72,7 @@ class StepSerializer(serializers.Serializer):
     label = serializers.CharField()
     by = serializers.CharField(allow_null=True)
     line = serializers.IntegerField(allow_null=True, required=False)
+    line_title = serializers.CharField(required=False)
     quantity = serializers.IntegerField(allow_null=True, required=False)
     refund = serializers.DecimalField(
         max_digits=12, decimal_places=2, allow_null=True, required=False

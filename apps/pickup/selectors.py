@@ -134,7 +134,8 @@ def order_timeline(order) -> list[dict]:
     def who(user):
         return (user.get_full_name() or user.email) if user else None
 
-    steps = [{"at": order.date_placed, "kind": "placed", "label": "Placed", "by": None}]
+    placed = f"Placed ({order.get_channel_display()})"
+    steps = [{"at": order.date_placed, "kind": "placed", "label": placed, "by": None}]
     for event in order.pickup_events.select_related("user", "line"):
         steps.append(
             {
@@ -143,12 +144,13 @@ def order_timeline(order) -> list[dict]:
                 "label": event.get_kind_display(),
                 "by": who(event.user),
                 "line": event.line_id,
+                "line_title": event.line.title if event.line else "",
                 "quantity": event.quantity,
                 "refund": event.refund,
                 "detail": event.detail,
             }
         )
-    for item in order.counter_returns.select_related("user", "location"):
+    for item in order.counter_returns.select_related("user", "location", "line"):
         steps.append(
             {
                 "at": item.created_at,
@@ -156,10 +158,12 @@ def order_timeline(order) -> list[dict]:
                 "label": "Returned at the counter",
                 "by": who(item.user),
                 "line": item.line_id,
+                "line_title": item.line.title,
                 "quantity": item.quantity,
                 "refund": item.refund,
                 "detail": {
                     "store": item.location.code,
+                    "store_name": item.location.name,
                     "damaged": item.damaged,
                     "reason": item.reason,
                 },

@@ -145,3 +145,16 @@ def test_the_counter_finds_a_customers_orders_by_their_profile_phone(shop, clien
     client.force_login(staff)
     page = client.get(reverse("console:returns", args=["leeds"]), {"q": "07911 123456"})
     assert f"#{sale.number}" in page.content.decode()
+
+
+def test_the_counter_finds_orders_by_the_customers_full_name(shop, client):
+    shopper = UserFactory(email="shona@example.com", first_name="Shona", last_name="Reid")
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    sale = instore.sell(
+        location=shop["leeds"], quantities={shop["lamp"].pk: 1}, by=staff, customer=shopper
+    )
+    client.force_login(staff)
+    page = client.get(reverse("console:returns", args=["leeds"]), {"q": "shona reid"})
+    assert f"#{sale.number}" in page.content.decode()
+    other = client.get(reverse("console:returns", args=["leeds"]), {"q": "shona smith"})
+    assert f"#{sale.number}" not in other.content.decode()

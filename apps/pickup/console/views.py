@@ -87,6 +87,7 @@ class OrderView(StoreConsoleMixin, TemplateView):
             display_code=pickup_codes.display(order.pickup_code or ""),
             is_open=order.status in selectors.OPEN,
             to_pick={line.pk for line in services.unconfirmed_lines(order)},
+            timeline=selectors.order_timeline(order),
             statuses=statuses,
             **kwargs,
         )
