@@ -43,6 +43,12 @@ OSCAR_FORKS = {
     "oscar.apps.checkout.apps.CheckoutConfig": "apps.checkout.apps.CheckoutConfig",
     "oscar.apps.order.apps.OrderConfig": "apps.order.apps.OrderConfig",
     "oscar.apps.dashboard.apps.DashboardConfig": "apps.dashboard.apps.DashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig": (
+        "apps.dashboard.orders.apps.OrdersDashboardConfig"
+    ),
+    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig": (
+        "apps.dashboard.catalogue.apps.CatalogueDashboardConfig"
+    ),
     "oscar.apps.search.apps.SearchConfig": "apps.search.apps.SearchConfig",
 }
 

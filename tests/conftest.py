@@ -78,6 +78,26 @@ def shop(db):
     return {"warehouse": warehouse, "leeds": leeds, "york": york, "lamp": lamp}
 
 
+@pytest.fixture
+def order(shop, client):
+    """A guest's placed click-and-collect order for two lamps at the Leeds store."""
+    from oscar.core.loading import get_model
+
+    from tests.checkout.conftest import (
+        add_to_basket,
+        choose_collect,
+        place_order,
+        start_guest_checkout,
+    )
+
+    add_to_basket(client, shop["lamp"], quantity=2)
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    place_order(client)
+    client.logout()
+    return get_model("order", "Order").objects.get()
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Unit tests run tasks in-process; a test of the real broker and worker says so itself."""

@@ -38,5 +38,10 @@ class Order(AbstractOrder):
     def is_pickup(self) -> bool:
         return self.pickup_location_id is not None
 
+    @property
+    def is_moved_by_console(self) -> bool:
+        """Pickup orders and till sales change state only through the console's services."""
+        return self.is_pickup or self.channel == self.Channel.STORE
+
 
 from oscar.apps.order.models import *  # noqa: E402

@@ -29,7 +29,6 @@ from . import reports, selectors, services
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
-MANAGERS = ("manager", "merchandiser")
 
 
 class Refusal(serializers.Serializer):
@@ -53,7 +52,7 @@ class StoreScopedMixin:
         self.role = services.role_at(request.user, self.store)
         if self.role is None:
             raise PermissionDenied("This is another store's console.")
-        if self.manager_only and self.role not in MANAGERS:
+        if self.manager_only and self.role not in services.MANAGER_ROLES:
             raise PermissionDenied("Only the store's managers can do this.")
 
     def get_order(self):

@@ -335,6 +335,10 @@ def cancel(*, order: Order, by, reason: str = "") -> Order:
     return order
 
 
+#: Roles that may count the store's stock and see its reports.
+MANAGER_ROLES = ("manager", "merchandiser")
+
+
 def is_manager_of(user, location) -> bool:
     """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
-    return role_at(user, location) in ("manager", "merchandiser")
+    return role_at(user, location) in MANAGER_ROLES

@@ -3,7 +3,6 @@ from rest_framework.test import APIClient
 
 from apps.stores.models import StoreStaff
 from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import order  # noqa: F401  (a guest's collect order at Leeds)
 
 
 def api_client(user=None):

@@ -86,6 +86,11 @@ def test_scanning_a_pickup_code_jumps_to_the_order(order, leeds_client):
         ("console:queue", ["leeds"]),
         ("console:order", ["leeds", "{number}"]),
         ("console:pick-list", ["leeds", "{number}"]),
+        ("console:sale", ["leeds"]),
+        ("console:returns", ["leeds"]),
+        ("console:stock", ["leeds"]),
+        ("console:reports", ["leeds"]),
+        ("console:reports-csv", ["leeds"]),
     ],
 )
 def test_staff_of_another_store_get_403_on_every_page(order, york_client, name, args):

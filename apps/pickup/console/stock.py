@@ -1,7 +1,9 @@
-"""Store managers' stock page in the console: look a product up and count it (through the ledger)."""
+"""The console's stock page: staff look up what their store holds; managers record counts
+(through the ledger)."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
@@ -9,7 +11,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory import services as stock
 
-from .views import StoreManagerMixin
+from .views import StoreConsoleMixin
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -21,7 +23,7 @@ class CountForm(forms.Form):
     note = forms.CharField(required=False, max_length=200)
 
 
-class StockView(StoreManagerMixin, TemplateView):
+class StockView(StoreConsoleMixin, TemplateView):
     template_name = "console/stock.html"
 
     def get_context_data(self, **kwargs):
@@ -37,6 +39,8 @@ class StockView(StoreManagerMixin, TemplateView):
         return super().get_context_data(query=query, records=records, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if not self.is_manager:
+            raise PermissionDenied("Only the store's managers record stock counts.")
         form = CountForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Enter the number counted (zero or more).")

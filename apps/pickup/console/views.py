@@ -48,9 +48,11 @@ class StoreConsoleMixin(LoginRequiredMixin):
         return order
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            store=self.store, is_manager=self.role in ("manager", "merchandiser"), **kwargs
-        )
+        return super().get_context_data(store=self.store, is_manager=self.is_manager, **kwargs)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in services.MANAGER_ROLES
 
 
 class StoreManagerMixin(StoreConsoleMixin):
@@ -58,7 +60,7 @@ class StoreManagerMixin(StoreConsoleMixin):
 
     def check_access(self, user):
         super().check_access(user)
-        if self.role not in ("manager", "merchandiser"):
+        if not self.is_manager:
             raise PermissionDenied("Only the store's managers can open this page.")
 
 

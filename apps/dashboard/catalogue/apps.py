@@ -1,0 +1,5 @@
+from oscar.apps.dashboard.catalogue import apps
+
+
+class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
+    name = "apps.dashboard.catalogue"
