@@ -317,21 +317,25 @@ class OrderActionView(StoreScopedMixin, APIView):
 
 
 def action(name, summary, act, request_serializer=None):
-    """An action endpoint's view class, documented with its request body."""
-    view = type(
+    """An action endpoint's view class, documented with its own summary and request body."""
+
+    @extend_schema(
+        summary=summary,
+        request=request_serializer,
+        responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
+    )
+    def post(self, request, code, number, **kwargs):  # its own function: its own schema
+        return OrderActionView.post(self, request, code, number, **kwargs)
+
+    return type(
         "".join(part.title() for part in name.split("-")) + "View",
         (OrderActionView,),
         {
             "request_serializer": request_serializer,
             "act": lambda self, order, data: act(self, order, data),
+            "post": post,
         },
     )
-    view.post = extend_schema(
-        summary=summary,
-        request=request_serializer,
-        responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
-    )(view.post)
-    return view
 
 
 StartPickingView = action(

@@ -20,6 +20,11 @@ def test_the_schema_documents_every_console_endpoint(client, db):
         assert path in paths
     hand_over = paths["/api/console/{code}/orders/{number}/hand-over/"]["post"]
     assert {"200", "400", "403", "404", "409", "429"} <= set(hand_over["responses"])
+    assert hand_over["summary"].startswith("Hand over after checking the pickup code")
+    body = hand_over["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/HandOverRequest")
+    ready = paths["/api/console/{code}/orders/{number}/ready/"]["post"]
+    assert ready["summary"].startswith("Ready for collection") and "requestBody" not in ready
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 
