@@ -1,4 +1,5 @@
-"""In-store sales (till-lite) and returns at the counter, from the same stock rows as the web."""
+"""What staff do in a store besides pickups: till sales, returns at the counter and shelf
+counts, on the same stock rows as the web."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from apps.checkout.services import bind_basket
 from apps.inventory import services as stock
 from apps.order import statuses
 from apps.pickup.models import PickupEvent
-from apps.pickup.services import can_act_for
+from apps.pickup.services import can_act_for, is_manager_of
 from apps.profiles import phones
 from apps.profiles.selectors import customers_matching
 from apps.stores.models import Location
@@ -144,3 +145,10 @@ def take_return(
             location=location, quantities=back_on_sale, by=by, order=order, note=reason[:255]
         )
     return refund
+
+
+def count_shelf(*, location: Location, product_id: int, counted: int, by, note: str = "") -> None:
+    """A store manager's shelf count: on hand set to what was counted, through the ledger."""
+    if not is_manager_of(by, location):
+        raise PermissionDenied("Only the store's managers record stock counts.")
+    stock.count(location=location, counts={product_id: counted}, by=by, note=note or "shelf count")

@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.inventory import services as stock
+from apps.instore import services as instore
 from apps.inventory.selectors import ats_expression
 from apps.order import statuses
 from apps.stores.models import Store
@@ -437,9 +437,10 @@ class StockCountView(StoreScopedMixin, APIView):
         parsed = CountSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         product = parsed.validated_data["product"]
-        stock.count(
+        instore.count_shelf(
             location=self.store,
-            counts={product.pk: parsed.validated_data["counted"]},
+            product_id=product.pk,
+            counted=parsed.validated_data["counted"],
             by=request.user,
             note=parsed.validated_data.get("note") or "API count",
         )

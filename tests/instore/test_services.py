@@ -116,3 +116,17 @@ def test_an_open_pickup_order_cannot_be_returned(shop, leeds_staff, client):
             quantities={order.lines.get().pk: 1},
             by=leeds_staff,
         )
+
+
+def test_only_managers_record_shelf_counts_and_nothing_changes_otherwise(shop, leeds_staff):
+    from apps.inventory.models import StockMovement
+    from apps.stores.models import StoreStaff
+
+    with pytest.raises(PermissionDenied):
+        services.count_shelf(
+            location=shop["leeds"], product_id=shop["lamp"].pk, counted=9, by=leeds_staff
+        )
+    assert not StockMovement.objects.filter(reason="adjustment").exists()
+    manager = StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user
+    services.count_shelf(location=shop["leeds"], product_id=shop["lamp"].pk, counted=9, by=manager)
+    assert ats(shop) == 9 and list(ledger_drift()) == []

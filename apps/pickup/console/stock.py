@@ -3,12 +3,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from apps.instore import services as instore
 from apps.inventory import services as stock
 
 from .views import StoreConsoleMixin
@@ -39,17 +39,16 @@ class StockView(StoreConsoleMixin, TemplateView):
         return super().get_context_data(query=query, records=records, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if not self.is_manager:
-            raise PermissionDenied("Only the store's managers record stock counts.")
         form = CountForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Enter the number counted (zero or more).")
             return redirect(request.get_full_path())
         product = get_object_or_404(Product, pk=form.cleaned_data["product"])
         try:
-            stock.count(
+            instore.count_shelf(
                 location=self.store,
-                counts={product.pk: form.cleaned_data["counted"]},
+                product_id=product.pk,
+                counted=form.cleaned_data["counted"],
                 by=request.user,
                 note=form.cleaned_data["note"] or "console count",
             )
