@@ -22,3 +22,18 @@ def test_a_change_written_behind_the_ledgers_back_is_reported(db, store, product
         call_command("check_stock_ledger")
     out = capsys.readouterr().out
     assert "DRIFT leeds LAMP-1: on hand 9 (ledger 5), allocated 0 (ledger 0)" in out
+
+
+def test_allocations_and_records_without_any_movement_are_checked_too(
+    db, store, other_store, product, capsys
+):
+    stock(store, product, 5)
+    StockRecord.objects.filter(product=product).update(num_allocated=1)  # promised, no movement
+    StockRecord.objects.create(
+        partner=other_store.partner, product=product, partner_sku="X", num_in_stock=3
+    )
+    with pytest.raises(CommandError, match="2 stock record"):
+        call_command("check_stock_ledger")
+    out = capsys.readouterr().out
+    assert "DRIFT leeds LAMP-1: on hand 5 (ledger 5), allocated 1 (ledger 0)" in out
+    assert "DRIFT york LAMP-1: on hand 3 (ledger 0), allocated 0 (ledger 0)" in out
