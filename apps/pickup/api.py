@@ -96,8 +96,9 @@ class LineSerializer(serializers.ModelSerializer):
 class OrderSummarySerializer(serializers.ModelSerializer):
     customer = serializers.SerializerMethodField()
     placed_at = serializers.DateTimeField(source="date_placed")
-    ready_at = serializers.SerializerMethodField()
-    handed_over_at = serializers.SerializerMethodField()
+    # Annotated by the store's order selectors; absent (null) on a till sale.
+    ready_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    handed_over_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Order
@@ -120,14 +121,6 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         if order.user_id:
             return order.user.get_full_name() or order.user.email
         return order.guest_email
-
-    def get_ready_at(self, order) -> str | None:
-        value = getattr(order, "ready_at", None)
-        return serializers.DateTimeField().to_representation(value) if value else None
-
-    def get_handed_over_at(self, order) -> str | None:
-        value = getattr(order, "handed_over_at", None)
-        return serializers.DateTimeField().to_representation(value) if value else None
 
 
 #: What can be done to an order in each state (the action endpoints below).
