@@ -67,6 +67,7 @@ def test_associate_picks_short_picks_readies_and_hands_over(placed_order, page):
     expect(page.locator("#order-status")).to_have_text("Collected")
     expect(page.locator("#timeline")).to_contain_text("Wrong pickup code")
     expect(page.locator("#timeline")).to_contain_text("Handed over")
+    expect(page.locator("#timeline")).to_contain_text("pickup code checked")
     page.screenshot(path=str(SCREENSHOTS / "console-order.png"), full_page=True)
 
 
