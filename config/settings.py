@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.pickup.tasks.expire_uncollected",
         "schedule": 30 * 60,
     },
+    "remind-uncollected-pickups": {
+        "task": "apps.pickup.tasks.remind_uncollected",
+        "schedule": 30 * 60,
+    },
     "send-pending-notifications": {
         "task": "apps.pickup.tasks.send_pending_notifications",
         "schedule": 5 * 60,

@@ -14,6 +14,7 @@ class PickupEvent(models.Model):
         SHORT_PICK = "short_pick", _("Short pick")
         READY = "ready", _("Ready for collection")
         READY_RESENT = "ready_resent", _("Ready message sent again")
+        REMINDED = "reminded", _("Reminded to collect")
         WRONG_CODE = "wrong_code", _("Wrong pickup code")
         HANDED_OVER = "handed_over", _("Handed over")
         NOT_COLLECTED = "not_collected", _("Not collected")
@@ -33,7 +34,7 @@ class PickupEvent(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When the shopper was told")
 
     #: Events the shopper is told about by e-mail.
-    NOTIFY = {"short_pick", "ready", "ready_resent", "not_collected", "cancelled"}
+    NOTIFY = {"short_pick", "ready", "ready_resent", "reminded", "not_collected", "cancelled"}
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from .models import PickupEvent
+from .services import collect_by
 
 CommunicationEventType = get_model("communication", "CommunicationEventType")
 Dispatcher = get_class("communication.utils", "Dispatcher")
@@ -28,7 +29,12 @@ def send_event_message(*, event_id: int) -> bool:
         kind = "ready" if event.kind == PickupEvent.Kind.READY_RESENT else event.kind
         messages = CommunicationEventType.objects.get_and_render(
             f"PICKUP_{kind.upper()}",
-            {"order": order, "event": event, "store": order.pickup_location},
+            {
+                "order": order,
+                "event": event,
+                "store": order.pickup_location,
+                "collect_by": collect_by(order),
+            },
         )
         if order.user is not None:
             Dispatcher().dispatch_user_messages(order.user, messages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -19,25 +19,46 @@ Order = get_model("order", "Order")
 OPEN = (statuses.PLACED, statuses.PICKING, statuses.READY)
 
 
+def _last_event_time(kind: str) -> Subquery:
+    return Subquery(
+        PickupEvent.objects.filter(order=OuterRef("pk"), kind=kind)
+        .order_by("-created_at")
+        .values("created_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
 def store_orders(store: Location) -> QuerySet:
     """The store's pickup orders, with when each became ready and was handed over."""
-
-    def event_time(kind):
-        return Subquery(
-            PickupEvent.objects.filter(order=OuterRef("pk"), kind=kind)
-            .order_by("-created_at")
-            .values("created_at")[:1],
-            output_field=DateTimeField(),
-        )
-
     return (
         Order.objects.filter(pickup_location=store)
         .select_related("user")
         .annotate(
-            ready_at=event_time(PickupEvent.Kind.READY),
-            handed_over_at=event_time(PickupEvent.Kind.HANDED_OVER),
+            ready_at=_last_event_time(PickupEvent.Kind.READY),
+            handed_over_at=_last_event_time(PickupEvent.Kind.HANDED_OVER),
         )
     )
+
+
+def waiting_for_collection() -> list:
+    """Every store's ready orders, each with ``collect_by`` (when its holding days end) and
+    ``reminded``, soonest first (one query)."""
+    orders = (
+        Order.objects.filter(status=statuses.READY, pickup_location__isnull=False)
+        .select_related("pickup_location")
+        .annotate(
+            ready_at=_last_event_time(PickupEvent.Kind.READY),
+            reminded=Exists(
+                PickupEvent.objects.filter(order=OuterRef("pk"), kind=PickupEvent.Kind.REMINDED)
+            ),
+        )
+        .filter(ready_at__isnull=False)
+    )
+    result = []
+    for order in orders:
+        order.collect_by = order.ready_at + dt.timedelta(days=order.pickup_location.holding_days)
+        result.append(order)
+    return sorted(result, key=lambda order: order.collect_by)
 
 
 @dataclass

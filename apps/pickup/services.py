@@ -30,6 +30,8 @@ Kind = PickupEvent.Kind
 #: Wrong pickup codes allowed per order in WRONG_CODE_WINDOW before handover is refused.
 MAX_WRONG_CODES = 5
 WRONG_CODE_WINDOW = dt.timedelta(minutes=15)
+#: How long before the holding days end the shopper is reminded (once) to collect.
+REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
 class PickupError(Exception):
@@ -295,6 +297,34 @@ def resend_ready(*, order: Order, by) -> Order:
     return order
 
 
+def collect_by(order: Order) -> dt.datetime | None:
+    """When a ready order's holding days end (None if it was never made ready)."""
+    ready_at = (
+        order.pickup_events.filter(kind=Kind.READY).values_list("created_at", flat=True).last()
+    )
+    if ready_at is None:
+        return None
+    return ready_at + dt.timedelta(days=order.pickup_location.holding_days)
+
+
+@transaction.atomic
+def remind_to_collect(*, order: Order, now=None) -> Order:
+    """Within a day of the holding days ending, remind the shopper once (no change of state)."""
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("pickup_location")
+        .get(pk=order.pk, pickup_location__isnull=False)
+    )
+    _require(order, statuses.READY)
+    due, now = collect_by(order), now or timezone.now()
+    if due is None or not due - REMINDER_BEFORE <= now < due:
+        raise WrongState(f"Order {order.number} is not in its last day before {due:%d %b %H:%M}.")
+    if order.pickup_events.filter(kind=Kind.REMINDED).exists():
+        raise WrongState(f"The customer of order {order.number} was reminded already.")
+    _record(order, by=None, kind=Kind.REMINDED, detail={"collect_by": due.isoformat()})
+    return order
+
+
 @transaction.atomic
 def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
     """The holding days are over: stock back on sale, refund owed."""
@@ -306,12 +336,9 @@ def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
     if by is not None and not can_act_for(by, order.pickup_location):
         raise PermissionDenied("This order belongs to another store.")
     _require(order, statuses.READY)
-    ready_at = (
-        order.pickup_events.filter(kind=Kind.READY).values_list("created_at", flat=True).last()
-    )
-    if ready_at is None:
+    due = collect_by(order)
+    if due is None:
         raise WrongState(f"Order {order.number} has no recorded ready time.")
-    due = ready_at + dt.timedelta(days=order.pickup_location.holding_days)
     if (now or timezone.now()) < due:
         raise WrongState(f"Order {order.number} waits for collection until {due:%d %b %H:%M}.")
     refund = _release_rest(order, by=by, note="not collected")

@@ -6,15 +6,11 @@ import smtplib
 
 from celery import shared_task
 from django.utils import timezone
-from oscar.core.loading import get_model
 
-from apps.order import statuses
-
-from . import notifications, services
+from . import notifications, selectors, services
 from .models import PickupEvent
 
 logger = logging.getLogger(__name__)
-Order = get_model("order", "Order")
 
 
 @shared_task(
@@ -32,21 +28,33 @@ def expire_uncollected() -> int:
     """Mark ready orders not collected once their store's holding days are over."""
     now = timezone.now()
     expired = 0
-    for order in Order.objects.filter(
-        status=statuses.READY, pickup_location__isnull=False
-    ).select_related("pickup_location"):
-        ready_at = (
-            order.pickup_events.filter(kind=PickupEvent.Kind.READY)
-            .values_list("created_at", flat=True)
-            .last()
-        )
-        if ready_at and ready_at + dt.timedelta(days=order.pickup_location.holding_days) <= now:
-            try:
-                services.mark_not_collected(order=order, now=now)
-                expired += 1
-            except services.PickupError:
-                logger.exception("could not mark order %s not collected", order.number)
+    for order in selectors.waiting_for_collection():
+        if order.collect_by > now:
+            break  # soonest first: the rest are still within their holding days
+        try:
+            services.mark_not_collected(order=order, now=now)
+            expired += 1
+        except services.PickupError:
+            logger.exception("could not mark order %s not collected", order.number)
     return expired
+
+
+@shared_task
+def remind_uncollected() -> int:
+    """Remind shoppers, once, in the last day before their order's holding days end."""
+    now = timezone.now()
+    reminded = 0
+    for order in selectors.waiting_for_collection():
+        if order.collect_by - services.REMINDER_BEFORE > now:
+            break
+        if order.reminded or order.collect_by <= now:
+            continue
+        try:
+            services.remind_to_collect(order=order, now=now)
+            reminded += 1
+        except services.PickupError:
+            logger.exception("could not remind the customer of order %s", order.number)
+    return reminded
 
 
 @shared_task
