@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from apps.instore import api as instore
 from apps.pickup import api as pickup
+from apps.storefront import api as catalogue
+from apps.stores import api as stores
 
 app_name = "api"
 
@@ -31,7 +33,15 @@ console = [
     path("console/<slug:code>/returns/", instore.ReturnsView.as_view(), name="returns"),
 ]
 
+public = [
+    path("stores/", stores.StoreListView.as_view(), name="stores"),
+    path("stores/<slug:code>/", stores.StoreDetailView.as_view(), name="store"),
+    path("products/", catalogue.ProductListView.as_view(), name="products"),
+    path("products/<int:pk>/", catalogue.ProductDetailView.as_view(), name="product"),
+]
+
 urlpatterns = [
+    *public,
     *console,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
