@@ -4,10 +4,12 @@ Not rolled back here on purpose: a service that refuses has already undone its o
 a refused pickup code must stay recorded for the rate limit.
 """
 
+from oscar.apps.payment.exceptions import PaymentError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.checkout.services import CheckoutRefused
 from apps.instore.services import InstoreError
 from apps.inventory.services import InsufficientStock, StockError
 from apps.pickup.services import PickupError, TooManyAttempts, WrongCode, WrongState
@@ -19,6 +21,8 @@ REFUSALS = [
     (TooManyAttempts, status.HTTP_429_TOO_MANY_REQUESTS, "too_many_attempts"),
     (PickupError, status.HTTP_400_BAD_REQUEST, "refused"),
     (InstoreError, status.HTTP_400_BAD_REQUEST, "refused"),
+    (CheckoutRefused, status.HTTP_400_BAD_REQUEST, "refused"),
+    (PaymentError, status.HTTP_402_PAYMENT_REQUIRED, "payment_declined"),
     (InsufficientStock, status.HTTP_409_CONFLICT, "insufficient_stock"),
     (StockError, status.HTTP_400_BAD_REQUEST, "refused"),
 ]

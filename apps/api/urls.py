@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from apps.checkout import api as checkout
 from apps.instore import api as instore
 from apps.pickup import api as pickup
 from apps.storefront import api as catalogue
@@ -40,8 +41,15 @@ public = [
     path("products/<int:pk>/", catalogue.ProductDetailView.as_view(), name="product"),
 ]
 
+shopper = [
+    path("checkout/collect/", checkout.CollectCheckoutView.as_view(), name="checkout-collect"),
+    path("account/orders/", checkout.MyOrdersView.as_view(), name="my-orders"),
+    path("account/orders/<str:number>/", checkout.MyOrderView.as_view(), name="my-order"),
+]
+
 urlpatterns = [
     *public,
+    *shopper,
     *console,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -177,20 +177,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             collector = self.checkout_session.collector()
             kwargs.update(
                 pickup_location=store,
-                pickup_code=new_pickup_code(),
+                pickup_code=services.new_pickup_code(),
                 ready_by=ready_time(store),
                 pickup_name=collector["name"],
                 pickup_phone=collector["phone"],
             )
         return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
-
-
-def new_pickup_code() -> str:
-    for _ in range(10):
-        code = pickup_codes.new_code()
-        if not Order.objects.filter(pickup_code=code).exists():
-            return code
-    raise RuntimeError("could not draw an unused pickup code")
 
 
 class ThankYouView(oscar_views.ThankYouView):

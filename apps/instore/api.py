@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.pickup.api import REFUSALS, OrderSerializer, StoreScopedMixin
+from apps.storefront.api import ProductLineSerializer
 
 from . import selectors, services
 
@@ -15,28 +16,8 @@ Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 
-class SaleLineSerializer(serializers.Serializer):
-    product = serializers.IntegerField(required=False, help_text="Product id")
-    upc = serializers.CharField(required=False, help_text="Or its barcode, as scanned")
-    quantity = serializers.IntegerField(min_value=1, default=1)
-
-    def validate(self, data):
-        if ("product" in data) == ("upc" in data):
-            raise serializers.ValidationError(
-                "Give the product's id or its barcode (upc), not both."
-            )
-        found = Product.objects.filter(
-            **({"pk": data["product"]} if "product" in data else {"upc__iexact": data["upc"]})
-        ).first()
-        if found is None:
-            raise serializers.ValidationError(
-                f"No product {data.get('product') or data.get('upc')!s}."
-            )
-        return {"product": found, "quantity": data["quantity"]}
-
-
 class SaleSerializer(serializers.Serializer):
-    lines = SaleLineSerializer(many=True, allow_empty=False)
+    lines = ProductLineSerializer(many=True, allow_empty=False)
     customer = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -52,6 +52,26 @@ class ProductQuerySerializer(StoreQuerySerializer):
         return data
 
 
+class ProductLineSerializer(serializers.Serializer):
+    """A product (by id or barcode, as scanned) and a quantity."""
+
+    product = serializers.IntegerField(required=False, help_text="Product id")
+    upc = serializers.CharField(required=False, help_text="Or its barcode, as scanned")
+    quantity = serializers.IntegerField(min_value=1, default=1)
+
+    def validate(self, data):
+        if ("product" in data) == ("upc" in data):
+            raise serializers.ValidationError("Give either the product's id or its barcode (upc).")
+        found = Product.objects.filter(
+            **({"pk": data["product"]} if "product" in data else {"upc__iexact": data["upc"]})
+        ).first()
+        if found is None:
+            raise serializers.ValidationError(
+                f"No product {data.get('product') or data.get('upc')!s}."
+            )
+        return {"product": found, "quantity": data["quantity"]}
+
+
 class ProductSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()

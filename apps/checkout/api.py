@@ -1,0 +1,156 @@
+"""Click and collect for the mobile app and other integrations: place an order in one request,
+then follow it (with its pickup code and QR code) in the shopper's own order list."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from oscar.core.loading import get_model
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.order import pickup_codes
+from apps.pickup.api import REFUSALS, Refusal
+from apps.pickup.selectors import OPEN
+from apps.profiles import phones
+from apps.profiles.selectors import profile_phone
+from apps.storefront.api import ProductLineSerializer
+from apps.stores.models import Store
+
+from . import services
+
+Order = get_model("order", "Order")
+
+
+class CollectOrderSerializer(serializers.Serializer):
+    store = serializers.SlugRelatedField(
+        slug_field="code", queryset=Store.objects.filter(is_active=True), help_text="Store code"
+    )
+    lines = ProductLineSerializer(many=True, allow_empty=False)
+    collector_name = serializers.CharField(
+        required=False, max_length=128, help_text="Who will collect (default: your name)"
+    )
+    collector_phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="Default: your profile's"
+    )
+
+    def validate_collector_phone(self, typed):
+        phone = phones.normalise(typed)
+        if typed.strip() and not phone:
+            raise serializers.ValidationError("Enter a phone number we can text.")
+        return phone
+
+
+class ShopperLineSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    upc = serializers.CharField(allow_null=True)
+    quantity = serializers.IntegerField()
+    unit_price_incl_tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ShopperOrderSerializer(serializers.ModelSerializer):
+    """An order as its shopper sees it, whatever the channel it was placed in."""
+
+    placed_at = serializers.DateTimeField(source="date_placed")
+    store = serializers.SerializerMethodField()
+    pickup_code = serializers.SerializerMethodField(help_text="Show it (or the QR code) in store")
+    pickup_qr_svg = serializers.SerializerMethodField(help_text="The QR code as an SVG image")
+    lines = ShopperLineSerializer(many=True, source="lines.all")
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "channel",
+            "status",
+            "placed_at",
+            "store",
+            "ready_by",
+            "pickup_code",
+            "pickup_qr_svg",
+            "total_incl_tax",
+            "currency",
+            "lines",
+        ]
+
+    def get_store(self, order) -> dict | None:
+        store = order.pickup_location
+        return {"code": store.code, "name": store.name} if store else None
+
+    def _open_pickup(self, order) -> bool:
+        return bool(order.pickup_code) and order.status in OPEN
+
+    def get_pickup_code(self, order) -> str | None:
+        return pickup_codes.display(order.pickup_code) if self._open_pickup(order) else None
+
+    def get_pickup_qr_svg(self, order) -> str | None:
+        return pickup_codes.qr_svg(order.pickup_code) if self._open_pickup(order) else None
+
+
+class CollectCheckoutView(APIView):
+    @extend_schema(
+        summary="Place a click-and-collect order: allocated at the store, paid, in one step",
+        description=(
+            "Send an `Idempotency-Key` header (up to 64 characters) so that a retried request "
+            "returns the order already placed (200) instead of placing and charging another."
+        ),
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        request=CollectOrderSerializer,
+        responses={
+            201: ShopperOrderSerializer,
+            200: ShopperOrderSerializer,
+            402: Refusal,
+            **REFUSALS,
+        },
+        tags=["checkout"],
+    )
+    def post(self, request):
+        parsed = CollectOrderSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        data, user = parsed.validated_data, request.user
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 64:
+            raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
+        quantities: dict[int, int] = {}
+        for line in data["lines"]:
+            quantities[line["product"].pk] = (
+                quantities.get(line["product"].pk, 0) + line["quantity"]
+            )
+        order, placed = services.place_collect_order(
+            user=user,
+            store=data["store"],
+            quantities=quantities,
+            collector_name=data.get("collector_name") or user.get_full_name() or user.email,
+            collector_phone=data.get("collector_phone") or profile_phone(user),
+            idempotency_key=key,
+        )
+        return Response(
+            ShopperOrderSerializer(order).data,
+            status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
+        )
+
+
+class MyOrdersView(generics.ListAPIView):
+    serializer_class = ShopperOrderSerializer
+
+    @extend_schema(summary="My orders of every channel, newest first", tags=["account"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Order.objects.filter(user=self.request.user)
+            .select_related("pickup_location")
+            .prefetch_related("lines")
+            .order_by("-date_placed", "-pk")
+        )
+
+
+class MyOrderView(APIView):
+    @extend_schema(
+        summary="One of my orders, with its pickup code and QR code while it is open",
+        responses={200: ShopperOrderSerializer, 404: Refusal},
+        tags=["account"],
+    )
+    def get(self, request, number):
+        order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+        return Response(ShopperOrderSerializer(order).data)

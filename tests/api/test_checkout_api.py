@@ -1,0 +1,147 @@
+"""Click and collect through the API (the mobile app): one request, all or nothing."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from oscar.core.loading import get_model
+from rest_framework.test import APIClient
+
+from apps.inventory import services as inventory
+from apps.inventory.models import StockMovement
+from apps.inventory.selectors import availability, ledger_drift
+from apps.order import statuses
+from apps.profiles.models import Profile
+from tests.api.conftest import api_client
+from tests.factories import StoreStaffFactory, UserFactory
+
+Order = get_model("order", "Order")
+URL = "/api/checkout/collect/"
+
+
+def ats(shop, store="leeds"):
+    return availability(products=[shop["lamp"]], locations=[shop[store]]).at(
+        shop["lamp"], shop[store]
+    )
+
+
+@pytest.fixture
+def shopper(db):
+    user = UserFactory(email="shona@example.com", first_name="Shona", last_name="Reid")
+    Profile.objects.create(user=user, phone="+447911123456")
+    return user
+
+
+def order_lamp(client, quantity=1, store="leeds", **extra):
+    body = {"store": store, "lines": [{"upc": "LAMP-1", "quantity": quantity}]}
+    return client.post(URL, body, format="json", **extra)
+
+
+def test_a_shopper_orders_to_collect_and_gets_a_code_qr_and_confirmation(
+    shop, shopper, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = api_client(shopper)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = order_lamp(client)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    order = Order.objects.get(number=body["number"])
+    assert (order.channel, order.status, order.user) == ("api", statuses.PLACED, shopper)
+    assert (order.pickup_name, order.pickup_phone) == ("Shona Reid", "+447911123456")
+    assert body["store"] == {"code": "leeds", "name": "Omnishop Leeds"}
+    assert body["pickup_code"] == f"{order.pickup_code[:4]}-{order.pickup_code[4:]}"
+    assert body["pickup_qr_svg"].startswith("<svg") and body["total_incl_tax"] == "10.00"
+    assert order.sources.get().amount_debited == order.total_incl_tax
+    assert ats(shop) == 1 and list(ledger_drift()) == []
+    assert [m.to for m in mailoutbox] == [["shona@example.com"]]
+    assert body["pickup_code"] in mailoutbox[0].body
+
+
+def test_the_api_order_is_in_the_stores_queue_and_the_shoppers_account(shop, shopper, client):
+    number = order_lamp(api_client(shopper)).json()["number"]
+    staff = api_client(StoreStaffFactory(location=shop["leeds"]).user)
+    to_pick = staff.get(reverse("api:queue", kwargs={"code": "leeds"})).json()[0]["orders"]
+    assert [o["number"] for o in to_pick] == [number]
+    mine = api_client(shopper).get(reverse("api:my-orders")).json()["results"]
+    assert [o["number"] for o in mine] == [number]
+    client.force_login(shopper)
+    assert number in client.get(reverse("customer:order-list")).content.decode()
+
+
+def test_a_retried_request_with_the_same_key_places_one_order(shop, shopper):
+    client = api_client(shopper)
+    first = order_lamp(client, HTTP_IDEMPOTENCY_KEY="phone-42")
+    again = order_lamp(client, HTTP_IDEMPOTENCY_KEY="phone-42")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert Order.objects.count() == 1 and ats(shop) == 1
+
+
+def test_more_than_the_store_has_is_409_and_leaves_nothing_behind(shop, shopper):
+    response = order_lamp(api_client(shopper), quantity=3)
+    assert response.status_code == 409
+    assert response.json()["code"] == "insufficient_stock" and response.json()["available"] == 2
+    assert not Order.objects.exists()
+    assert not StockMovement.objects.filter(reason="allocation").exists()
+    assert ats(shop) == 2
+
+
+def test_a_declined_payment_is_402_and_leaves_nothing_behind(shop, shopper, settings):
+    settings.OMNISHOP_PAYMENT_GATEWAY = "apps.checkout.payment.DecliningTestGateway"
+    response = order_lamp(api_client(shopper))
+    assert response.status_code == 402
+    assert response.json()["code"] == "payment_declined"
+    assert not Order.objects.exists() and ats(shop) == 2
+    assert not StockMovement.objects.filter(reason="allocation").exists()
+
+
+def test_bad_requests_say_what_is_wrong(shop, shopper):
+    client = api_client(shopper)
+    shop["york"].click_and_collect = False
+    shop["york"].save()
+    assert order_lamp(client, store="york").json() == {
+        "detail": "Omnishop York does not offer click and collect.",
+        "code": "refused",
+    }
+    unknown = order_lamp(client, store="atlantis")
+    assert unknown.status_code == 400 and "store" in unknown.json()
+    phone = client.post(
+        URL,
+        {"store": "leeds", "lines": [{"upc": "LAMP-1"}], "collector_phone": "call me"},
+        format="json",
+    )
+    assert phone.json() == {"collector_phone": ["Enter a phone number we can text."]}
+    assert not Order.objects.exists()
+
+
+def test_only_signed_in_shoppers_order_and_see_only_their_orders(shop, shopper):
+    assert order_lamp(APIClient()).status_code == 401
+    number = order_lamp(api_client(shopper)).json()["number"]
+    stranger = api_client(UserFactory())
+    assert stranger.get(reverse("api:my-order", args=[number])).status_code == 404
+    assert stranger.get(reverse("api:my-orders")).json()["count"] == 0
+    mine = api_client(shopper).get(reverse("api:my-order", args=[number])).json()
+    assert mine["pickup_code"] is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_racing_for_the_last_unit_get_one_order(postgres, shop):
+    inventory.count(location=shop["leeds"], counts={shop["lamp"].pk: 1}, note="the last one")
+    shoppers = [UserFactory(email=f"racer{n}@example.com") for n in range(2)]
+    barrier = threading.Barrier(2)
+
+    def attempt(user):
+        client = api_client(user)
+        try:
+            barrier.wait(timeout=30)
+            return order_lamp(client).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(attempt, shoppers))
+    assert outcomes == [201, 409]
+    assert Order.objects.count() == 1 and ats(shop) == 0
+    assert list(ledger_drift()) == []
