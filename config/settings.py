@@ -287,7 +287,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
     {
         "label": _("Stock"),
         "icon": "fas fa-boxes",
-        "children": [{"label": _("Import stock"), "url_name": "dashboard:stock-import"}],
+        "children": [
+            {"label": _("Stock by location"), "url_name": "dashboard:stock-list"},
+            {"label": _("Transfer stock"), "url_name": "dashboard:stock-transfer"},
+            {"label": _("Import stock"), "url_name": "dashboard:stock-import"},
+        ],
     },
 ]
 

@@ -5,7 +5,8 @@ from oscar.core.loading import get_class
 
 
 class StockDashboardConfig(OscarDashboardConfig):
-    """Merchandisers' stock pages: imports (and, later, per-store stock and counts)."""
+    """Merchandisers' stock pages: every location's stock, a record's ledger and counts,
+    transfers between locations, and imports."""
 
     label = "stock_dashboard"
     name = "apps.dashboard.stock"
@@ -14,8 +15,16 @@ class StockDashboardConfig(OscarDashboardConfig):
 
     def ready(self):
         self.import_view = get_class("dashboard.stock.views", "StockImportView")
+        self.list_view = get_class("dashboard.stock.views", "StockListView")
+        self.record_view = get_class("dashboard.stock.views", "StockRecordView")
+        self.transfer_view = get_class("dashboard.stock.views", "TransferView")
 
     def get_urls(self):
         return self.post_process_urls(
-            [path("import/", self.import_view.as_view(), name="stock-import")]
+            [
+                path("", self.list_view.as_view(), name="stock-list"),
+                path("<int:pk>/", self.record_view.as_view(), name="stock-record"),
+                path("transfer/", self.transfer_view.as_view(), name="stock-transfer"),
+                path("import/", self.import_view.as_view(), name="stock-import"),
+            ]
         )

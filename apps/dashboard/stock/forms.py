@@ -1,4 +1,9 @@
 from django import forms
+from oscar.core.loading import get_model
+
+from apps.stores.models import Location
+
+Product = get_model("catalogue", "Product")
 
 
 class StockImportForm(forms.Form):
@@ -20,3 +25,43 @@ class StockImportForm(forms.Form):
             return upload.name, upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("The file must be UTF-8 text (CSV or JSON lines).") from exc
+
+
+class StockFilterForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.order_by("kind", "name"),
+        required=False,
+        to_field_name="code",
+        empty_label="Every location",
+    )
+    q = forms.CharField(required=False, label="Product", help_text="Title or UPC")
+    sold_out = forms.BooleanField(required=False, label="Only what cannot be sold")
+
+
+class CountForm(forms.Form):
+    counted = forms.IntegerField(min_value=0, label="Counted on hand")
+    note = forms.CharField(required=False, max_length=200)
+
+
+class TransferForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True), to_field_name="code", label="From"
+    )
+    destination = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True), to_field_name="code", label="To"
+    )
+    upc = forms.CharField(label="Product UPC", max_length=64)
+    quantity = forms.IntegerField(min_value=1)
+    note = forms.CharField(required=False, max_length=200)
+
+    def clean_upc(self):
+        product = Product.objects.filter(upc__iexact=self.cleaned_data["upc"].strip()).first()
+        if product is None:
+            raise forms.ValidationError("No product has this UPC.")
+        return product
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("destination"):
+            raise forms.ValidationError("Choose two different locations.")
+        return data

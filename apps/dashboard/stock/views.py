@@ -1,11 +1,18 @@
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.views.generic import FormView
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView, ListView
+from oscar.core.loading import get_model
 
+from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport
+from apps.inventory.selectors import ats_expression
 
-from .forms import StockImportForm
+from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 class StockImportView(FormView):
@@ -49,3 +56,99 @@ class StockImportView(FormView):
     def get(self, request, *args, **kwargs):
         skipped = request.session.pop("last_import_skipped", None)
         return self.render_to_response(self.get_context_data(skipped=skipped))
+
+
+class StockListView(ListView):
+    """Every location's stock records: on hand, promised to orders, available to sell."""
+
+    template_name = "oscar/dashboard/stock/list.html"
+    context_object_name = "records"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.form = StockFilterForm(self.request.GET or None)
+        records = StockRecord.objects.select_related("product", "partner__location").annotate(
+            ats=ats_expression()
+        )
+        if self.form.is_valid():
+            data = self.form.cleaned_data
+            if data["location"]:
+                records = records.filter(partner_id=data["location"].partner_id)
+            if data["q"]:
+                records = records.filter(
+                    Q(product__title__icontains=data["q"]) | Q(product__upc__iexact=data["q"])
+                )
+            if data["sold_out"]:
+                records = records.filter(ats=0)
+        return records.order_by("product__title", "partner__location__name", "pk")
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(form=self.form, query=query.urlencode(), **kwargs)
+
+
+class StockRecordView(FormView):
+    """One product at one location: its figures, its whole ledger, and a count."""
+
+    template_name = "oscar/dashboard/stock/record.html"
+    form_class = CountForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.record = get_object_or_404(
+            StockRecord.objects.select_related("product", "partner__location").annotate(
+                ats=ats_expression()
+            ),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        movements = self.record.movements.select_related("user", "order", "stock_import")
+        return super().get_context_data(
+            record=self.record,
+            location=self.record.partner.location,
+            movements=movements[:200],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            stock.count(
+                location=self.record.partner.location,
+                counts={self.record.product_id: form.cleaned_data["counted"]},
+                by=self.request.user,
+                note=form.cleaned_data["note"] or "dashboard count",
+            )
+        except stock.StockError as exc:
+            form.add_error("counted", str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, f"On hand set to {form.cleaned_data['counted']}.")
+        return redirect("dashboard:stock-record", pk=self.record.pk)
+
+
+class TransferView(FormView):
+    """Move units between locations: two ledger rows sharing a transfer id, or nothing."""
+
+    template_name = "oscar/dashboard/stock/transfer.html"
+    form_class = TransferForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            stock.transfer(
+                source=data["source"],
+                destination=data["destination"],
+                quantities={data["upc"].pk: data["quantity"]},
+                by=self.request.user,
+                note=data["note"] or "dashboard transfer",
+            )
+        except stock.StockError as exc:
+            form.add_error(None, f"{exc} Nothing was moved.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            self.request,
+            f"Moved {data['quantity']} x {data['upc'].get_title()} from {data['source'].name} "
+            f"to {data['destination'].name}.",
+        )
+        return redirect(f"{reverse('dashboard:stock-list')}?q={data['upc'].upc}")

@@ -1,0 +1,113 @@
+"""Merchandisers see every location's stock, its ledger, count it and move it between locations."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from apps.inventory.models import StockMovement
+from apps.inventory.selectors import ledger_drift
+from apps.inventory.services import allocate
+from tests.factories import StoreStaffFactory, UserFactory
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+@pytest.fixture
+def merchandiser(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def rows(response):
+    """The stock table's rows as lists of cell texts."""
+    table = response.content.decode().split('id="stock-records">')[1].split("</table>")[0]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in table.split("<tr>")[2:]
+    ]
+
+
+def record(shop, location):
+    return StockRecord.objects.get(partner=shop[location].partner, product=shop["lamp"])
+
+
+def test_stock_by_location_shows_what_each_can_sell(shop, merchandiser):
+    allocate(location=shop["leeds"], quantities={shop["lamp"].pk: 2})
+    page = merchandiser.get(reverse("dashboard:stock-list"), {"q": "LAMP-1"})
+    figures = {cells[2]: cells[3:6] for cells in rows(page)}
+    assert figures == {
+        "Omnishop Leeds": ["2", "2", "0"],
+        "Online warehouse": ["10", "0", "10"],
+        "Omnishop York": ["0", "0", "0"],
+    }
+    sold_out = merchandiser.get(reverse("dashboard:stock-list"), {"sold_out": "on"})
+    assert sorted(cells[2] for cells in rows(sold_out)) == ["Omnishop Leeds", "Omnishop York"]
+    york = merchandiser.get(reverse("dashboard:stock-list"), {"location": "york"})
+    assert [cells[2] for cells in rows(york)] == ["Omnishop York"]
+
+
+def test_a_records_page_lists_its_ledger_and_takes_a_count(shop, merchandiser):
+    leeds = record(shop, "leeds")
+    url = reverse("dashboard:stock-record", args=[leeds.pk])
+    page = merchandiser.get(url).content.decode()
+    assert "Receipt" in page and "test stock" in page
+    response = merchandiser.post(url, {"counted": 7, "note": "shelf check"}, follow=True)
+    assert "On hand set to 7." in response.content.decode()
+    leeds.refresh_from_db()
+    assert leeds.num_in_stock == 7
+    assert StockMovement.objects.get(reason="adjustment").note == "shelf check"
+    assert list(ledger_drift()) == []
+
+
+def test_a_count_below_what_is_promised_is_refused_with_the_reason(shop, merchandiser):
+    allocate(location=shop["leeds"], quantities={shop["lamp"].pk: 2})
+    url = reverse("dashboard:stock-record", args=[record(shop, "leeds").pk])
+    page = merchandiser.post(url, {"counted": 1}).content.decode()
+    assert "counted 1 but 2 are allocated" in page
+    assert record(shop, "leeds").num_in_stock == 2
+
+
+def test_a_transfer_moves_units_through_the_ledger_under_one_id(shop, merchandiser):
+    response = merchandiser.post(
+        reverse("dashboard:stock-transfer"),
+        {"source": "web", "destination": "york", "upc": "lamp-1", "quantity": 3},
+        follow=True,
+    )
+    assert (
+        "Moved 3 x Desk Lamp from Online warehouse to Omnishop York." in response.content.decode()
+    )
+    assert (record(shop, "warehouse").num_in_stock, record(shop, "york").num_in_stock) == (7, 3)
+    moves = StockMovement.objects.filter(reason__in=["transfer_out", "transfer_in"])
+    assert moves.count() == 2 and len({m.transfer_id for m in moves}) == 1
+    assert list(ledger_drift()) == []
+
+
+def test_a_transfer_of_units_promised_to_orders_is_refused_and_moves_nothing(shop, merchandiser):
+    allocate(location=shop["leeds"], quantities={shop["lamp"].pk: 1})
+    response = merchandiser.post(
+        reverse("dashboard:stock-transfer"),
+        {"source": "leeds", "destination": "york", "upc": "LAMP-1", "quantity": 2},
+    )
+    assert response.status_code == 400 and "Nothing was moved." in response.content.decode()
+    assert (record(shop, "leeds").num_in_stock, record(shop, "york").num_in_stock) == (2, 0)
+    same = merchandiser.post(
+        reverse("dashboard:stock-transfer"),
+        {"source": "york", "destination": "york", "upc": "LAMP-1", "quantity": 1},
+    )
+    assert "Choose two different locations." in same.content.decode()
+    unknown = merchandiser.post(
+        reverse("dashboard:stock-transfer"),
+        {"source": "web", "destination": "york", "upc": "NOPE", "quantity": 1},
+    )
+    assert "No product has this UPC." in unknown.content.decode()
+
+
+def test_store_staff_cannot_open_the_stock_dashboard(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    for name in ("dashboard:stock-list", "dashboard:stock-transfer"):
+        assert client.get(reverse(name)).status_code == 403
