@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
@@ -135,6 +136,9 @@ def place_collect_order(
     """
     with transaction.atomic():
         if idempotency_key:
+            # One checkout per shopper at a time, so a retry racing the first request waits
+            # for it and then finds its order instead of placing a second one.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
             previous = ApiCheckout.objects.filter(user=user, key=idempotency_key).first()
             if previous is not None:
                 return previous.order, False

@@ -317,7 +317,9 @@ def remind_to_collect(*, order: Order, now=None) -> Order:
     )
     _require(order, statuses.READY)
     due, now = collect_by(order), now or timezone.now()
-    if due is None or not due - REMINDER_BEFORE <= now < due:
+    if due is None:
+        raise WrongState(f"Order {order.number} has no recorded ready time.")
+    if not due - REMINDER_BEFORE <= now < due:
         raise WrongState(f"Order {order.number} is not in its last day before {due:%d %b %H:%M}.")
     if order.pickup_events.filter(kind=Kind.REMINDED).exists():
         raise WrongState(f"The customer of order {order.number} was reminded already.")

@@ -145,3 +145,22 @@ def test_two_phones_racing_for_the_last_unit_get_one_order(postgres, shop):
     assert outcomes == [201, 409]
     assert Order.objects.count() == 1 and ats(shop) == 0
     assert list(ledger_drift()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_the_first_request_with_the_same_key_places_one_order(postgres, shop):
+    shopper = UserFactory(email="impatient@example.com")
+    barrier = threading.Barrier(2)
+
+    def attempt(_):
+        client = api_client(shopper)
+        try:
+            barrier.wait(timeout=30)
+            return order_lamp(client, HTTP_IDEMPOTENCY_KEY="tap-twice").status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(attempt, range(2)))
+    assert outcomes == [200, 201]
+    assert Order.objects.count() == 1 and ats(shop) == 1
