@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "apps.dashboard.stock.apps.StockDashboardConfig",
+    "apps.dashboard.stores.apps.StoresDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -292,6 +293,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Transfer stock"), "url_name": "dashboard:stock-transfer"},
             {"label": _("Import stock"), "url_name": "dashboard:stock-import"},
         ],
+    },
+    {
+        "label": _("Stores"),
+        "icon": "fas fa-store",
+        "children": [{"label": _("Stores overview"), "url_name": "dashboard:stores-overview"}],
     },
 ]
 

@@ -9,8 +9,12 @@ class DashboardConfig(oscar_apps.DashboardConfig):
     def ready(self):
         super().ready()
         self.stock_app = apps.get_app_config("stock_dashboard")
+        self.stores_app = apps.get_app_config("stores_dashboard")
 
     def get_urls(self):
         return super().get_urls() + self.post_process_urls(
-            [path("stock/", include(self.stock_app.urls[0]))]
+            [
+                path("stock/", include(self.stock_app.urls[0])),
+                path("stores/", include(self.stores_app.urls[0])),
+            ]
         )

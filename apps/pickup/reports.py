@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -24,6 +25,13 @@ Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 Kind = PickupEvent.Kind
 MAX_DAYS = 366
+#: Pickup events counted per day, and the figure each one adds to.
+COUNTED = {
+    Kind.READY: "made_ready",
+    Kind.HANDED_OVER: "collected",
+    Kind.NOT_COLLECTED: "not_collected",
+    Kind.CANCELLED: "cancelled",
+}
 
 
 @dataclass
@@ -130,103 +138,106 @@ def _median(values):
     return round(statistics.median(values), 1) if values else None
 
 
-def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreReport:
-    """The store's figures for each day from ``start`` to ``end`` (its own calendar), and totals."""
-    tz = zoneinfo.ZoneInfo(store.timezone)
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    by_day = {
-        start + dt.timedelta(days=n): Figures(date=start + dt.timedelta(days=n))
-        for n in range((end - start).days + 1)
-    }
+@dataclass
+class _Collected:
+    """Figures per (location id, day), and the timings behind the medians per location."""
+
+    cells: dict = field(default_factory=dict)
+    to_ready: dict = field(default_factory=lambda: defaultdict(list))
+    to_collect: dict = field(default_factory=lambda: defaultdict(list))
+
+    def cell(self, location_id, day) -> Figures:
+        if (location_id, day) not in self.cells:
+            self.cells[location_id, day] = Figures(date=day)
+        return self.cells[location_id, day]
+
+
+def _collect(stores, since: dt.datetime, until: dt.datetime, tz) -> _Collected:
+    """Everything the reports count, for these stores between two moments, in five queries."""
+    ids = [store.pk for store in stores]
+    found = _Collected()
 
     placed = (
-        Order.objects.filter(pickup_location=store, date_placed__gte=since, date_placed__lt=until)
+        Order.objects.filter(pickup_location__in=ids, date_placed__gte=since, date_placed__lt=until)
         .annotate(day=TruncDate("date_placed", tzinfo=tz))
-        .values("day")
+        .values("pickup_location_id", "day")
         .annotate(n=Count("pk"), value=Sum("total_incl_tax"))
     )
     for row in placed:
-        by_day[row["day"]].pickups_placed = row["n"]
-        by_day[row["day"]].pickup_value = _money(row["value"])
+        cell = found.cell(row["pickup_location_id"], row["day"])
+        cell.pickups_placed, cell.pickup_value = row["n"], _money(row["value"])
 
     events = (
         PickupEvent.objects.filter(
-            order__pickup_location=store,
+            order__pickup_location__in=ids,
             created_at__gte=since,
             created_at__lt=until,
-            kind__in=[
-                Kind.READY,
-                Kind.HANDED_OVER,
-                Kind.NOT_COLLECTED,
-                Kind.CANCELLED,
-                Kind.SHORT_PICK,
-            ],
+            kind__in=[*COUNTED, Kind.SHORT_PICK],
         )
         .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day", "kind")
+        .values("order__pickup_location_id", "day", "kind")
         .annotate(n=Count("pk"), units=Sum("quantity"), refund=Sum("refund"))
     )
-    counted = {
-        Kind.READY: "made_ready",
-        Kind.HANDED_OVER: "collected",
-        Kind.NOT_COLLECTED: "not_collected",
-        Kind.CANCELLED: "cancelled",
-    }
     for row in events:
-        day = by_day[row["day"]]
+        cell = found.cell(row["order__pickup_location_id"], row["day"])
         if row["kind"] == Kind.SHORT_PICK:
-            day.short_picked_units += row["units"] or 0
+            cell.short_picked_units += row["units"] or 0
         else:
-            setattr(day, counted[row["kind"]], row["n"])
-        day.pickup_refunds += _money(row["refund"])
+            setattr(cell, COUNTED[row["kind"]], row["n"])
+        cell.pickup_refunds += _money(row["refund"])
 
     # How fast: each ready and each handover in the span, with the times it is measured from.
-    ready_time = Subquery(
+    last_ready = Subquery(
         PickupEvent.objects.filter(order=OuterRef("order"), kind=Kind.READY)
         .order_by("-created_at")
         .values("created_at")[:1],
         output_field=DateTimeField(),
     )
-    to_ready, to_collect = [], []
     timings = (
         PickupEvent.objects.filter(
-            order__pickup_location=store,
+            order__pickup_location__in=ids,
             created_at__gte=since,
             created_at__lt=until,
             kind__in=[Kind.READY, Kind.HANDED_OVER],
         )
-        .annotate(ready_at=ready_time)
-        .values_list("kind", "created_at", "order__date_placed", "order__ready_by", "ready_at")
+        .annotate(ready_at=last_ready)
+        .values_list(
+            "order__pickup_location_id",
+            "kind",
+            "created_at",
+            "order__date_placed",
+            "order__ready_by",
+            "ready_at",
+        )
     )
-    for kind, at, placed_at, ready_by, ready_at in timings:
+    for location_id, kind, at, placed_at, ready_by, ready_at in timings:
         if kind == Kind.READY:
-            to_ready.append((at - placed_at).total_seconds() / 60)
+            found.to_ready[location_id].append((at - placed_at).total_seconds() / 60)
             if ready_by is None or at <= ready_by:
-                by_day[at.astimezone(tz).date()].ready_on_time += 1
+                found.cell(location_id, at.astimezone(tz).date()).ready_on_time += 1
         elif ready_at is not None:
-            to_collect.append((at - ready_at).total_seconds() / 3600)
+            found.to_collect[location_id].append((at - ready_at).total_seconds() / 3600)
 
-    till_orders = Line.objects.filter(partner_id=store.partner_id).values("order_id")
+    sold_at = Subquery(
+        Line.objects.filter(order=OuterRef("pk")).values("partner__location__id")[:1]
+    )
     sales = (
         Order.objects.filter(
-            channel=Order.Channel.STORE,
-            pk__in=till_orders,
-            date_placed__gte=since,
-            date_placed__lt=until,
+            channel=Order.Channel.STORE, date_placed__gte=since, date_placed__lt=until
         )
-        .annotate(day=TruncDate("date_placed", tzinfo=tz))
-        .values("day")
+        .annotate(location_id=sold_at, day=TruncDate("date_placed", tzinfo=tz))
+        .filter(location_id__in=ids)
+        .values("location_id", "day")
         .annotate(n=Count("pk"), revenue=Sum("total_incl_tax"))
     )
     for row in sales:
-        by_day[row["day"]].till_sales = row["n"]
-        by_day[row["day"]].till_revenue = _money(row["revenue"])
+        cell = found.cell(row["location_id"], row["day"])
+        cell.till_sales, cell.till_revenue = row["n"], _money(row["revenue"])
 
     returns = (
-        CounterReturn.objects.filter(location=store, created_at__gte=since, created_at__lt=until)
+        CounterReturn.objects.filter(location__in=ids, created_at__gte=since, created_at__lt=until)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("day")
+        .values("location_id", "day")
         .annotate(
             units=Sum("quantity"),
             written_off=Sum("quantity", filter=Q(damaged=True)),
@@ -234,19 +245,51 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
         )
     )
     for row in returns:
-        day = by_day[row["day"]]
-        day.returned_units = row["units"] or 0
-        day.written_off_units = row["written_off"] or 0
-        day.return_refunds = _money(row["refund"])
+        cell = found.cell(row["location_id"], row["day"])
+        cell.returned_units = row["units"] or 0
+        cell.written_off_units = row["written_off"] or 0
+        cell.return_refunds = _money(row["refund"])
+    return found
 
+
+def _span(start: dt.date, end: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    return since, dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreReport:
+    """The store's figures for each day from ``start`` to ``end`` (its own calendar), and totals."""
+    tz = zoneinfo.ZoneInfo(store.timezone)
+    found = _collect([store], *_span(start, end, tz), tz)
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     report = StoreReport(
         store=store,
         start=start,
         end=end,
-        days=list(by_day.values()),
-        median_minutes_to_ready=_median(to_ready),
-        median_hours_to_collect=_median(to_collect),
+        days=[found.cells.get((store.pk, day)) or Figures(date=day) for day in days],
+        median_minutes_to_ready=_median(found.to_ready[store.pk]),
+        median_hours_to_collect=_median(found.to_collect[store.pk]),
     )
     for day in report.days:
         report.total.add(day)
     return report
+
+
+def stores_summary(stores, *, start: dt.date, end: dt.date) -> list[StoreReport]:
+    """Every store's totals over the same days (the shop's calendar), for comparing them;
+    five queries however many stores."""
+    tz = timezone.get_current_timezone()
+    found = _collect(stores, *_span(start, end, tz), tz)
+    reports = {
+        store.pk: StoreReport(
+            store=store,
+            start=start,
+            end=end,
+            median_minutes_to_ready=_median(found.to_ready[store.pk]),
+            median_hours_to_collect=_median(found.to_collect[store.pk]),
+        )
+        for store in stores
+    }
+    for (location_id, _day), figures in found.cells.items():
+        reports[location_id].total.add(figures)
+    return list(reports.values())
