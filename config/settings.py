@@ -363,3 +363,5 @@ LOGGING = {
 # --- Omnishop -----------------------------------------------------------------------------
 
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
+# Text messages to shoppers: the console backend logs them; set a provider's backend class here.
+SMS_BACKEND = env.str("SMS_BACKEND", default="apps.pickup.sms.ConsoleBackend")

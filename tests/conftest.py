@@ -107,3 +107,13 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Texts to shoppers are kept in memory in tests, like e-mails in ``mailoutbox``."""
+    from apps.pickup.sms import LocmemBackend
+
+    settings.SMS_BACKEND = "apps.pickup.sms.LocmemBackend"
+    LocmemBackend.outbox.clear()
+    return LocmemBackend.outbox

@@ -32,9 +32,14 @@ class PickupEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     notified_at = models.DateTimeField(null=True, blank=True, help_text="When the shopper was told")
+    texted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the shopper was sent a text about it"
+    )
 
     #: Events the shopper is told about by e-mail.
     NOTIFY = {"short_pick", "ready", "ready_resent", "reminded", "not_collected", "cancelled"}
+    #: Events also sent as a text message when the order has a phone (the ones to act on).
+    TEXT = {"ready", "ready_resent", "reminded"}
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,14 +1,39 @@
-"""Telling the shopper what happened to their pickup order: at most one e-mail per event."""
+"""Telling the shopper what happened to their pickup order: at most one e-mail and at most one
+text message per event, each channel on its own, so one failing never repeats the other."""
 
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from . import sms
 from .models import PickupEvent
 from .services import collect_by
 
 CommunicationEventType = get_model("communication", "CommunicationEventType")
 Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def _locked_event(event_id: int) -> PickupEvent:
+    return (
+        PickupEvent.objects.select_for_update(of=("self",))
+        .select_related("order__pickup_location", "order__user", "line")
+        .get(pk=event_id)
+    )
+
+
+def _messages(event: PickupEvent) -> dict:
+    """The event's texts, from Oscar's communication event type ``PICKUP_<KIND>``."""
+    order = event.order
+    kind = "ready" if event.kind == PickupEvent.Kind.READY_RESENT else event.kind
+    return CommunicationEventType.objects.get_and_render(
+        f"PICKUP_{kind.upper()}",
+        {
+            "order": order,
+            "event": event,
+            "store": order.pickup_location,
+            "collect_by": collect_by(order),
+        },
+    )
 
 
 def send_event_message(*, event_id: int) -> bool:
@@ -18,24 +43,11 @@ def send_event_message(*, event_id: int) -> bool:
     or a second worker never sends it twice; a failed send leaves it unmarked for the retry.
     """
     with transaction.atomic():
-        event = (
-            PickupEvent.objects.select_for_update(of=("self",))
-            .select_related("order__pickup_location", "line")
-            .get(pk=event_id)
-        )
+        event = _locked_event(event_id)
         if event.notified_at is not None or event.kind not in PickupEvent.NOTIFY:
             return False
         order = event.order
-        kind = "ready" if event.kind == PickupEvent.Kind.READY_RESENT else event.kind
-        messages = CommunicationEventType.objects.get_and_render(
-            f"PICKUP_{kind.upper()}",
-            {
-                "order": order,
-                "event": event,
-                "store": order.pickup_location,
-                "collect_by": collect_by(order),
-            },
-        )
+        messages = {**_messages(event), "sms": ""}  # texts go through send_event_text
         if order.user is not None:
             Dispatcher().dispatch_user_messages(order.user, messages)
         else:
@@ -43,3 +55,18 @@ def send_event_message(*, event_id: int) -> bool:
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return True
+
+
+def send_event_text(*, event_id: int) -> bool:
+    """Text the collector's phone about one event, once; True if sent now (same locking)."""
+    with transaction.atomic():
+        event = _locked_event(event_id)
+        phone = event.order.pickup_phone
+        if event.texted_at is not None or event.kind not in PickupEvent.TEXT or not phone:
+            return False
+        body = " ".join(_messages(event)["sms"].split())
+        if body:
+            sms.send(to=phone, body=body)
+        event.texted_at = timezone.now()
+        event.save(update_fields=["texted_at"])
+    return bool(body)

@@ -5,6 +5,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from . import notifications, selectors, services
@@ -20,7 +21,10 @@ logger = logging.getLogger(__name__)
     max_retries=8,
 )
 def notify_shopper(event_id: int) -> bool:
-    return notifications.send_event_message(event_id=event_id)
+    """The event's e-mail, then its text; a retry after a failed text skips the sent e-mail."""
+    emailed = notifications.send_event_message(event_id=event_id)
+    texted = notifications.send_event_text(event_id=event_id)
+    return emailed or texted
 
 
 @shared_task
@@ -59,10 +63,12 @@ def remind_uncollected() -> int:
 
 @shared_task
 def send_pending_notifications(older_than_minutes: int = 5) -> int:
-    """Queue again the shopper e-mails that were never sent (broker or mail server was down)."""
+    """Queue again the e-mails and texts that were never sent (broker, mail or SMS provider down)."""
     cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    unsent_email = Q(notified_at__isnull=True, kind__in=PickupEvent.NOTIFY)
+    unsent_text = Q(texted_at__isnull=True, kind__in=PickupEvent.TEXT) & ~Q(order__pickup_phone="")
     pending = PickupEvent.objects.filter(
-        notified_at__isnull=True, kind__in=PickupEvent.NOTIFY, created_at__lte=cutoff
+        unsent_email | unsent_text, created_at__lte=cutoff
     ).values_list("pk", flat=True)
     for event_id in pending:
         services.queue_notification(event_id)
