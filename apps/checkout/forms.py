@@ -20,7 +20,11 @@ class FulfilmentForm(forms.Form):
     )
 
     name = forms.CharField(required=False, max_length=128, label="Name of who will collect")
-    phone = forms.CharField(required=False, max_length=32, label="Mobile phone (optional)")
+    phone = forms.CharField(
+        required=False,
+        max_length=32,
+        label="Mobile phone (optional: we text you when the order is ready)",
+    )
 
     def __init__(self, *args, stores_with_everything=(), **kwargs):
         super().__init__(*args, **kwargs)

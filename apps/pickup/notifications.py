@@ -57,12 +57,20 @@ def send_event_message(*, event_id: int) -> bool:
     return True
 
 
+def texts_wanted(order) -> bool:
+    """Guests who gave a phone at checkout want texts; account holders can turn them off."""
+    profile = getattr(order.user, "profile", None) if order.user_id else None
+    return profile is None or profile.texts_ok
+
+
 def send_event_text(*, event_id: int) -> bool:
     """Text the collector's phone about one event, once; True if sent now (same locking)."""
     with transaction.atomic():
         event = _locked_event(event_id)
         phone = event.order.pickup_phone
         if event.texted_at is not None or event.kind not in PickupEvent.TEXT or not phone:
+            return False
+        if not texts_wanted(event.order):
             return False
         body = " ".join(_messages(event)["sms"].split())
         if body:

@@ -17,6 +17,11 @@ class Profile(models.Model):
         db_index=True,
         help_text="Staff can find your orders and receipts in our stores by this number.",
     )
+    texts_ok = models.BooleanField(
+        "Text me about my click-and-collect orders",
+        default=True,
+        help_text="When an order is ready, and a reminder before we put it back on sale.",
+    )
 
     def __str__(self):
         return f"Profile of {self.user}"

@@ -101,3 +101,25 @@ def test_the_reminder_is_texted_with_the_collect_by_time(
         tasks.remind_uncollected()
     assert "Please collect it by" in sms_outbox[-1]["body"]
     assert len(sms_outbox) == 2
+
+
+@pytest.mark.parametrize("texts_ok, texts", [(True, 1), (False, 0)])
+def test_account_holders_can_turn_texts_off(
+    shop, sms_outbox, mailoutbox, django_capture_on_commit_callbacks, texts_ok, texts
+):
+    from apps.checkout.services import place_collect_order
+    from apps.profiles.models import Profile
+    from tests.factories import UserFactory
+
+    shopper = UserFactory(email="shona@example.com")
+    Profile.objects.create(user=shopper, phone="+447911123456", texts_ok=texts_ok)
+    order, _ = place_collect_order(
+        user=shopper,
+        store=shop["leeds"],
+        quantities={shop["lamp"].pk: 1},
+        collector_name="Shona",
+        collector_phone="+447911123456",
+    )
+    mailoutbox.clear()
+    make_ready(order, shop, django_capture_on_commit_callbacks)
+    assert len(sms_outbox) == texts and len(mailoutbox) == 1
