@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from apps.order import pickup_codes
 from apps.pickup.api import REFUSALS, Refusal
-from apps.pickup.selectors import OPEN
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
 from apps.storefront.api import ProductLineSerializer
@@ -76,14 +75,11 @@ class ShopperOrderSerializer(serializers.ModelSerializer):
         store = order.pickup_location
         return {"code": store.code, "name": store.name} if store else None
 
-    def _open_pickup(self, order) -> bool:
-        return bool(order.pickup_code) and order.status in OPEN
-
     def get_pickup_code(self, order) -> str | None:
-        return pickup_codes.display(order.pickup_code) if self._open_pickup(order) else None
+        return pickup_codes.display(order.pickup_code) if order.pickup_code_is_live else None
 
     def get_pickup_qr_svg(self, order) -> str | None:
-        return pickup_codes.qr_svg(order.pickup_code) if self._open_pickup(order) else None
+        return pickup_codes.qr_svg(order.pickup_code) if order.pickup_code_is_live else None
 
 
 class CollectCheckoutView(APIView):

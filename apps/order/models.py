@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractOrder
 
+from . import statuses
+
 
 class Order(AbstractOrder):
     class Channel(models.TextChoices):
@@ -37,6 +39,12 @@ class Order(AbstractOrder):
     @property
     def is_pickup(self) -> bool:
         return self.pickup_location_id is not None
+
+    @property
+    def pickup_code_is_live(self) -> bool:
+        """The code still opens a handover: placed, picking or ready (not collected, cancelled)."""
+        live = (statuses.PLACED, statuses.PICKING, statuses.READY)
+        return bool(self.pickup_code) and self.status in live
 
     @property
     def is_moved_by_console(self) -> bool:

@@ -13,6 +13,7 @@ from apps.inventory import services as inventory
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
+from apps.pickup import services as pickup
 from apps.profiles.models import Profile
 from tests.api.conftest import api_client
 from tests.factories import StoreStaffFactory, UserFactory
@@ -164,3 +165,14 @@ def test_a_retry_racing_the_first_request_with_the_same_key_places_one_order(pos
         outcomes = sorted(pool.map(attempt, range(2)))
     assert outcomes == [200, 201]
     assert Order.objects.count() == 1 and ats(shop) == 1
+
+
+def test_a_cancelled_orders_code_is_no_longer_shown(shop, shopper, client):
+    number = order_lamp(api_client(shopper)).json()["number"]
+    order = Order.objects.get(number=number)
+    pickup.cancel(order=order, by=UserFactory(is_superuser=True), reason="changed mind")
+    mine = api_client(shopper).get(reverse("api:my-order", args=[number])).json()
+    assert (mine["status"], mine["pickup_code"], mine["pickup_qr_svg"]) == ("Cancelled", None, None)
+    client.force_login(shopper)
+    page = client.get(reverse("customer:order", args=[number])).content.decode()
+    assert order.pickup_code not in page.replace("-", "") and "<svg" not in page
