@@ -26,8 +26,8 @@ from apps.inventory.bulk import BATCH, insert_rows
 from apps.inventory.models import StockMovement
 from apps.profiles.models import Profile
 from apps.stores.models import Location, OpeningHours, StoreStaff
+from apps.stores.services import open_location
 
-Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -110,12 +110,9 @@ class DemoLoader:
         hours = self.store_data["hours"]
         new = [w for w in wanted if w["code"] not in existing]
         for row in self.bar(new, desc="locations", unit="loc"):
-            partner, _ = Partner.objects.get_or_create(
-                code=row["code"], defaults={"name": row["name"]}
-            )
-            fields = {k: v for k, v in row.items() if k not in {"code"}}
+            fields = {k: v for k, v in row.items() if k not in {"code", "name"}}
             fields.setdefault("email", f"{row['code']}@omnishop.example")
-            location = Location.objects.create(partner=partner, code=row["code"], **fields)
+            location = open_location(code=row["code"], name=row["name"], **fields)
             if location.is_store:
                 OpeningHours.objects.bulk_create(
                     [

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import ClosedDay, Location, OpeningHours, StoreStaff
 
 
@@ -36,7 +37,7 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "city", "postcode"]
     inlines = [OpeningHoursInline, ClosedDayInline, StoreStaffInline]
     fieldsets = [
-        (None, {"fields": ["partner", "code", "name", "kind", "is_active"]}),
+        (None, {"fields": ["code", "name", "kind", "is_active"]}),
         (
             "Address",
             {
@@ -59,3 +60,21 @@ class LocationAdmin(admin.ModelAdmin):
             {"fields": ["click_and_collect", "lead_time_minutes", "holding_days", "safety_buffer"]},
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The code names the location's stock records and partner: fixed once it exists."""
+        return ["code"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in {"code", "name"} and name in {f.name for f in Location._meta.fields}
+        }
+        created = services.open_location(
+            code=form.cleaned_data["code"], name=form.cleaned_data["name"], **fields
+        )
+        obj.pk, obj.partner_id = created.pk, created.partner_id
+        obj._state.adding = False
