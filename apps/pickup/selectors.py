@@ -93,7 +93,6 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
         | Q(status=statuses.COLLECTED, date_placed__gte=now - dt.timedelta(days=60))
     )
     for order in orders.order_by("date_placed"):
-        order.age = now - order.date_placed
         order.is_late = (
             order.ready_by is not None
             and order.status in (statuses.PLACED, statuses.PICKING)

@@ -36,6 +36,7 @@ def test_staff_land_on_their_own_stores_queue(order, leeds_client):
     assert leeds_client.get("/console/")["Location"] == reverse("console:queue", args=["leeds"])
     body = text(leeds_client.get(reverse("console:queue", args=["leeds"])))
     assert f"#{order.number} · Ann Other" in body
+    assert "placed 0 minutes ago · promised" in body  # its age, then the promised time
 
 
 def test_a_collect_order_walks_through_the_console(order, shop, leeds_client):
