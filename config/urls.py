@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include("apps.stores.urls")),
     path("console/", include("apps.pickup.console.urls")),
+    path("pickup/", include("apps.pickup.urls")),
     path("api/", include("apps.api.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

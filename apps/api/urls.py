@@ -45,6 +45,7 @@ shopper = [
     path("checkout/collect/", checkout.CollectCheckoutView.as_view(), name="checkout-collect"),
     path("account/orders/", checkout.MyOrdersView.as_view(), name="my-orders"),
     path("account/orders/<str:number>/", checkout.MyOrderView.as_view(), name="my-order"),
+    path("account/orders/<str:number>/arrived/", checkout.ArrivedView.as_view(), name="arrived"),
 ]
 
 urlpatterns = [

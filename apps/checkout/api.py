@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.order import pickup_codes
+from apps.pickup import services as pickup
 from apps.pickup.api import REFUSALS, Refusal
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
@@ -139,6 +140,29 @@ class MyOrdersView(generics.ListAPIView):
             .prefetch_related("lines")
             .order_by("-date_placed", "-pk")
         )
+
+
+class ArrivalSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, help_text='e.g. "parking bay 3"'
+    )
+
+
+class ArrivedView(APIView):
+    @extend_schema(
+        summary="I'm here: tell the store you have arrived to collect (ready orders only)",
+        request=ArrivalSerializer,
+        responses={200: ShopperOrderSerializer, **REFUSALS},
+        tags=["account"],
+    )
+    def post(self, request, number):
+        order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+        parsed = ArrivalSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        order = pickup.announce_arrival(
+            order=order, by=request.user, note=parsed.validated_data.get("note", "")
+        )
+        return Response(ShopperOrderSerializer(order).data)
 
 
 class MyOrderView(APIView):

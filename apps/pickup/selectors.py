@@ -29,12 +29,18 @@ def _last_event_time(kind: str) -> Subquery:
 
 
 def store_orders(store: Location) -> QuerySet:
-    """The store's pickup orders, with when each became ready and was handed over."""
+    """The store's pickup orders, with when each became ready, when the shopper said they had
+    arrived (and their note) and when it was handed over."""
+    arrivals = PickupEvent.objects.filter(
+        order=OuterRef("pk"), kind=PickupEvent.Kind.ARRIVED
+    ).order_by("-created_at")
     return (
         Order.objects.filter(pickup_location=store)
         .select_related("user")
         .annotate(
             ready_at=_last_event_time(PickupEvent.Kind.READY),
+            arrived_at=_last_event_time(PickupEvent.Kind.ARRIVED),
+            arrival_note=Subquery(arrivals.values("detail__note")[:1]),
             handed_over_at=_last_event_time(PickupEvent.Kind.HANDED_OVER),
         )
     )
@@ -81,7 +87,8 @@ class Queue:
 
 
 def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
-    """Open orders grouped by state, oldest first, and today's collections (one query)."""
+    """Open orders grouped by state, oldest first (shoppers who have arrived first among the
+    ready ones), and today's collections (one query)."""
     now = now or timezone.now()
     start_of_day = now.astimezone(timezone.get_current_timezone()).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -107,6 +114,9 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
             (result.overdue if overdue else result.ready).append(order)
         elif order.handed_over_at and order.handed_over_at >= start_of_day:
             result.collected_today.append(order)
+    # Shoppers waiting at the counter (they said "I'm here") come first, earliest arrival first.
+    for group in (result.ready, result.overdue):
+        group.sort(key=lambda order: (order.arrived_at is None, order.arrived_at or now))
     return result
 
 

@@ -289,6 +289,20 @@ def hand_over(
 
 
 @transaction.atomic
+def announce_arrival(*, order: Order, by, note: str = "") -> Order:
+    """The shopper says they are at the store ("I'm here", "parking bay 3"); staff see it at
+    the top of the queue. Only for their own order, once it is ready; no change of state."""
+    order = Order.objects.select_for_update(of=("self",)).get(
+        pk=order.pk, pickup_location__isnull=False
+    )
+    if not by.is_authenticated or order.user_id != by.pk:
+        raise PermissionDenied("This is not your order.")
+    _require(order, statuses.READY)
+    _record(order, by=by, kind=Kind.ARRIVED, detail={"note": note.strip()[:120]})
+    return order
+
+
+@transaction.atomic
 def resend_ready(*, order: Order, by) -> Order:
     """Send the "ready for collection" message again, without any change of state."""
     order = lock_pickup_order(order.pk, by=by)

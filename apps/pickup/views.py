@@ -1,0 +1,26 @@
+"""The shopper's side of a pickup on the website: "I'm here" from their account's order page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from oscar.core.loading import get_model
+
+from . import services
+
+Order = get_model("order", "Order")
+
+
+class ArrivedView(LoginRequiredMixin, View):
+    def post(self, request, number):
+        order = get_object_or_404(Order, number=number, user=request.user)
+        try:
+            services.announce_arrival(
+                order=order, by=request.user, note=request.POST.get("note", "")
+            )
+        except (services.PickupError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Thanks: the store knows you are here and is on its way.")
+        return redirect("customer:order", order_number=number)
