@@ -200,3 +200,32 @@ def order_timeline(order) -> list[dict]:
             }
         )
     return sorted(steps, key=lambda step: step["at"])
+
+
+@dataclass
+class WaveLine:
+    """One product to fetch for a wave of orders: how many in all, and for which orders."""
+
+    title: str
+    upc: str
+    units: int = 0
+    orders: list = field(default_factory=list)  # (order number, units)
+
+
+def pick_wave(store: Location, *, status: str = statuses.PLACED, limit: int = 50):
+    """The oldest orders in ``status`` (up to ``limit``) and their lines gathered by product,
+    so one walk round the shop floor picks them all (two queries)."""
+    orders = list(
+        Order.objects.filter(pickup_location=store, status=status)
+        .order_by("date_placed", "pk")
+        .prefetch_related("lines")[:limit]
+    )
+    lines: dict[int, WaveLine] = {}
+    for order in orders:
+        for line in order.lines.all():
+            if not line.num_allocated:
+                continue
+            item = lines.setdefault(line.product_id, WaveLine(title=line.title, upc=line.upc or ""))
+            item.units += line.num_allocated
+            item.orders.append((order.number, line.num_allocated))
+    return orders, sorted(lines.values(), key=lambda item: (item.title, item.upc))

@@ -385,3 +385,17 @@ MANAGER_ROLES = ("manager", "merchandiser")
 def is_manager_of(user, location) -> bool:
     """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
     return role_at(user, location) in MANAGER_ROLES
+
+
+def start_picking_wave(*, orders, by) -> tuple[list, list]:
+    """Start picking several orders one by one: an order a colleague moved meanwhile is
+    skipped (its own step undone), the others still start. Returns (started, skipped) numbers."""
+    started, skipped = [], []
+    for order in orders:
+        try:
+            start_picking(order=order, by=by)
+        except WrongState:
+            skipped.append(order.number)
+        else:
+            started.append(order.number)
+    return started, skipped

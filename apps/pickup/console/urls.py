@@ -2,12 +2,13 @@ from django.urls import path
 
 from apps.instore import views as instore_views
 
-from . import reports, stock, views
+from . import reports, stock, views, wave
 
 app_name = "console"
 urlpatterns = [
     path("", views.ConsoleHomeView.as_view(), name="home"),
     path("<slug:code>/", views.QueueView.as_view(), name="queue"),
+    path("<slug:code>/pick-wave/", wave.PickWaveView.as_view(), name="pick-wave"),
     path("<slug:code>/sale/", instore_views.SaleView.as_view(), name="sale"),
     path("<slug:code>/stock/", stock.StockView.as_view(), name="stock"),
     path("<slug:code>/reports/", reports.ReportView.as_view(), name="reports"),
