@@ -3,11 +3,13 @@
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from oscar.core.loading import get_model
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from tests.factories import ProductFactory, stock
 
+Category = get_model("catalogue", "Category")
 LEEDS = {"lat": 53.80, "lng": -1.55}
 
 
@@ -97,3 +99,15 @@ def test_anonymous_callers_are_rate_limited(shop, api, monkeypatch):
     assert api.get(reverse("api:stores")).status_code == 200
     throttled = api.get(reverse("api:stores"))
     assert throttled.status_code == 429 and "Retry-After" in throttled
+
+
+def test_products_of_a_category_and_its_subcategories(shop, api):
+    home = Category.add_root(name="Home", slug="home")
+    lighting = home.add_child(name="Lighting", slug="lighting")
+    shop["lamp"].categories.add(lighting)
+    stock(shop["warehouse"], ProductFactory(title="Chair"), 1)
+    in_home = api.get(reverse("api:products"), {"category": "home"}).json()
+    assert [p["upc"] for p in in_home["results"]] == ["LAMP-1"]
+    assert api.get(reverse("api:products"), {"category": "garden"}).json() == {
+        "category": ["No such category."]
+    }
