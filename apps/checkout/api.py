@@ -13,7 +13,7 @@ from apps.pickup import services as pickup
 from apps.pickup.api import REFUSALS, Refusal
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
-from apps.storefront.api import ProductLineSerializer
+from apps.storefront.api import ProductLineSerializer, quantities_of
 from apps.stores.models import Store
 
 from . import services
@@ -107,15 +107,10 @@ class CollectCheckoutView(APIView):
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 64:
             raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
-        quantities: dict[int, int] = {}
-        for line in data["lines"]:
-            quantities[line["product"].pk] = (
-                quantities.get(line["product"].pk, 0) + line["quantity"]
-            )
         order, placed = services.place_collect_order(
             user=user,
             store=data["store"],
-            quantities=quantities,
+            quantities=quantities_of(data["lines"]),
             collector_name=data.get("collector_name") or user.get_full_name() or user.email,
             collector_phone=data.get("collector_phone") or profile_phone(user),
             idempotency_key=key,

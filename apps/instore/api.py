@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.pickup.api import REFUSALS, OrderSerializer, StoreScopedMixin
-from apps.storefront.api import ProductLineSerializer
+from apps.storefront.api import ProductLineSerializer, quantities_of
 
 from . import selectors, services
 
@@ -76,14 +76,10 @@ class SaleView(StoreScopedMixin, APIView):
     def post(self, request, code):
         parsed = SaleSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
-        quantities: dict[int, int] = {}
-        for line in parsed.validated_data["lines"]:
-            pk = line["product"].pk
-            quantities[pk] = quantities.get(pk, 0) + line["quantity"]
         customer = parsed.validated_data.get("customer", "").strip()
         order = services.sell(
             location=self.store,
-            quantities=quantities,
+            quantities=quantities_of(parsed.validated_data["lines"]),
             by=request.user,
             customer=services.find_customer(customer),
             customer_email=customer if "@" in customer else "",

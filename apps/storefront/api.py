@@ -72,6 +72,15 @@ class ProductLineSerializer(serializers.Serializer):
         return {"product": found, "quantity": data["quantity"]}
 
 
+def quantities_of(lines) -> dict[int, int]:
+    """Validated ``ProductLineSerializer`` lines as product id -> units (repeats added up)."""
+    quantities: dict[int, int] = {}
+    for line in lines:
+        pk = line["product"].pk
+        quantities[pk] = quantities.get(pk, 0) + line["quantity"]
+    return quantities
+
+
 class ProductSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
