@@ -17,7 +17,7 @@ install: $(VENV)/.installed
 ## run: install, migrate, load the demo shop, collect static files, serve at http://127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --orders
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver $(HOST)
 

@@ -29,6 +29,7 @@ from apps.stores.models import Location, OpeningHours, StoreStaff
 from apps.stores.services import open_location
 
 StockRecord = get_model("partner", "StockRecord")
+Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -54,9 +55,10 @@ class DemoLoader:
         stores: int = 8,
         seed: int = 7,
         progress: bool = True,
+        orders: bool = False,
         out=None,
     ):
-        self.n_products, self.n_stores = products, stores
+        self.n_products, self.n_stores, self.with_orders = products, stores, orders
         self.seed, self.progress, self.out = seed, progress, out
         self.catalogue = _fixture("catalogue.json")
         self.store_data = _fixture("stores.json")
@@ -75,6 +77,9 @@ class DemoLoader:
         self.load_stock(products, locations)
         with transaction.atomic():
             self.load_users()
+        if self.with_orders:
+            with transaction.atomic():
+                self.load_orders()
 
     # --- locations --------------------------------------------------------------------------
 
@@ -344,3 +349,52 @@ class DemoLoader:
                     defaults={"role": row["role"]},
                 )
         self.say(f"Users: {created} created.")
+
+    # --- activity -------------------------------------------------------------------------------
+
+    def load_orders(self) -> None:
+        """A morning's work at the demo staff's stores, through the same services as the shop:
+        orders to pick, one being picked, one ready whose shopper is here, one collected, a till
+        sale. Only on a shop with no orders yet, so a second run adds nothing."""
+        from apps.checkout.services import place_collect_order
+        from apps.instore.services import sell
+        from apps.pickup import services as pickup
+
+        if Order.objects.exists():
+            self.say("Orders: already there.")
+            return
+        User = get_user_model()
+        shopper = User.objects.get(email="shopper@omnishop.example")
+        created = 0
+        for code, staff_email in (
+            ("london-soho", "staff.london@omnishop.example"),
+            ("manchester", "staff.manchester@omnishop.example"),
+        ):
+            store, staff = Location.objects.get(code=code), User.objects.get(email=staff_email)
+            stocked = list(
+                StockRecord.objects.filter(partner_id=store.partner_id, num_in_stock__gte=3)
+                .order_by("product_id")
+                .values_list("product_id", flat=True)[:6]
+            )
+            if len(stocked) < 6:
+                continue
+            orders = [
+                place_collect_order(
+                    user=shopper,
+                    store=store,
+                    quantities={stocked[n]: 1, stocked[n + 1]: 1} if n % 2 else {stocked[n]: 1},
+                    collector_name="Shona Shopper",
+                )[0]
+                for n in range(5)
+            ]
+            for order in orders[2:]:  # the first two wait to be picked
+                pickup.start_picking(order=order, by=staff)
+            for order in orders[3:]:
+                for line in pickup.unconfirmed_lines(order):
+                    pickup.confirm_line(order=order, line=line, by=staff)
+                pickup.mark_ready(order=order, by=staff)
+            pickup.announce_arrival(order=orders[3], by=shopper, note="by the front door")
+            pickup.hand_over(order=orders[4], by=staff, code=orders[4].pickup_code)
+            sell(location=store, quantities={stocked[5]: 1}, by=staff, customer=shopper)
+            created += 6
+        self.say(f"Orders: {created} created (pickups in every state, a till sale).")

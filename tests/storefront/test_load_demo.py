@@ -7,10 +7,12 @@ from oscar.core.loading import get_model
 
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import ledger_drift
+from apps.pickup.selectors import queue
 from apps.stores.models import Location, StoreStaff
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -96,3 +98,19 @@ def test_load_demo_scales_up():
     assert Location.objects.filter(kind="store").count() == 30
     assert Location.objects.values("code").distinct().count() == 31
     assert StockRecord.objects.count() == 400 * 31
+
+
+@pytest.mark.django_db
+def test_demo_orders_fill_the_staffs_consoles_once(client):
+    args = ["load_demo", "--products", "36", "--no-progress", "--no-index", "--orders"]
+    call_command(*args, stdout=StringIO())
+    london = queue(Location.objects.get(code="london-soho"))
+    assert [len(orders) for _, _, orders in london.groups] == [2, 1, 1, 0, 1]
+    assert london.ready[0].arrival_note == "by the front door"
+    assert Order.objects.filter(channel="store").count() == 2
+    placed = Order.objects.count()
+    call_command(*args, stdout=StringIO())
+    assert Order.objects.count() == placed
+    assert list(ledger_drift()) == []
+    client.login(username="shopper@omnishop.example", password="omnishop-shopper")
+    assert client.get("/api/account/orders/").json()["count"] == placed

@@ -17,11 +17,17 @@ class Command(BaseCommand):
             "--no-index", action="store_true", help="do not rebuild the search index"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+        parser.add_argument(
+            "--orders",
+            action="store_true",
+            help="also a morning's orders at the demo staff's stores (only on a shop with none)",
+        )
 
-    def handle(self, *args, products, stores, no_index, no_progress, **options):
+    def handle(self, *args, products, stores, no_index, no_progress, orders, **options):
         DemoLoader(
             products=products,
             stores=stores,
+            orders=orders,
             progress=not no_progress and options["verbosity"] > 0,
             out=self.stdout,
         ).load()
