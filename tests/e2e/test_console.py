@@ -125,3 +125,42 @@ def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, 
     expect(tiles.filter(has_text="Till sales").locator("strong")).to_have_text("1")
     expect(tiles.filter(has_text="Returned at the counter").locator("strong")).to_have_text("1")
     page.screenshot(path=str(SCREENSHOTS / "console-reports.png"), full_page=True)
+
+
+def test_a_shopper_says_im_here_and_the_counter_sees_it_first(page, live_server):
+    from django.contrib.auth import get_user_model
+
+    from apps.checkout.services import place_collect_order
+    from apps.pickup import services
+
+    call_command("load_demo", "--products", "36", "--no-progress", "--orders", verbosity=0)
+    london = Location.objects.get(code="london-soho")
+    User = get_user_model()
+    shopper = User.objects.get(email="shopper@omnishop.example")
+    staff = User.objects.get(email="staff.london@omnishop.example")
+    product = stocked_at(london, minimum=3)
+    order, _ = place_collect_order(
+        user=shopper, store=london, quantities={product.pk: 1}, collector_name="Shona"
+    )
+    services.start_picking(order=order, by=staff)
+    services.confirm_line(order=order, line=order.lines.get(), by=staff)
+    services.mark_ready(order=order, by=staff)
+
+    page.goto("/accounts/login/")
+    page.locator("#id_login-username").fill("shopper@omnishop.example")
+    page.locator("#id_login-password").fill("omnishop-shopper")
+    page.locator("button[name=login_submit]").click()
+    page.goto(f"/accounts/orders/{order.number}/")
+    page.get_by_label("Where are you").fill("at the kerb, blue car")
+    page.get_by_role("button", name="I'm here").click()
+    expect(page.locator(".alert-success").first).to_contain_text("the store knows you are here")
+
+    counter = page.context.browser.new_context(base_url=live_server.url).new_page()
+    sign_in(counter, "staff.london@omnishop.example", "omnishop-staff")
+    ready = counter.locator("[data-group=ready] .card")
+    expect(ready).to_have_count(
+        2
+    )  # the demo's ready order, whose shopper arrived earlier, and ours
+    expect(ready.nth(1)).to_contain_text(f"#{order.number}")
+    expect(ready.nth(1).locator(".here")).to_contain_text("at the kerb, blue car")
+    counter.context.close()
