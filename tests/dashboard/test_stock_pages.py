@@ -111,3 +111,13 @@ def test_store_staff_cannot_open_the_stock_dashboard(shop, client):
     client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
     for name in ("dashboard:stock-list", "dashboard:stock-transfer"):
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_a_sold_out_store_row_links_to_a_prefilled_transfer(shop, merchandiser):
+    page = merchandiser.get(reverse("dashboard:stock-list"), {"location": "york"}).content.decode()
+    link = reverse("dashboard:stock-transfer") + "?destination=york&amp;upc=LAMP-1"
+    assert f'href="{link}">Send some here' in page
+    form = merchandiser.get(
+        reverse("dashboard:stock-transfer"), {"destination": "york", "upc": "LAMP-1"}
+    ).context["form"]
+    assert form.initial == {"source": "web", "quantity": 1, "destination": "york", "upc": "LAMP-1"}

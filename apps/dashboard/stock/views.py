@@ -9,6 +9,7 @@ from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport
 from apps.inventory.selectors import ats_expression
+from apps.stores.models import Location
 
 from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
 
@@ -132,6 +133,15 @@ class TransferView(FormView):
 
     template_name = "oscar/dashboard/stock/transfer.html"
     form_class = TransferForm
+
+    def get_initial(self):
+        """Prefilled from the stock list's "Send some here" link (?destination=&upc=)."""
+        warehouse = Location.objects.filter(kind=Location.Kind.WAREHOUSE).order_by("pk").first()
+        initial = {"source": warehouse.code if warehouse else None, "quantity": 1}
+        for name in ("source", "destination", "upc"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
 
     def form_valid(self, form):
         data = form.cleaned_data
