@@ -5,10 +5,12 @@ Same data, one run: 1,000 products at 101 locations. "without" is a shopper with
 and ready times. Requests go through Django's test client in-process (no network, one thread).
 """
 
+import os
 import time
 
 from _setup import QueryCounter, percentiles, setup
 
+os.environ.setdefault("API_ANON_RATE", "1000000/minute")  # measure the API, not its throttle
 setup()
 
 from django.core.management import call_command  # noqa: E402
@@ -58,6 +60,19 @@ def main():
             )
         print(
             f"{name:8} with/without ratio: {results[(name, 'with')] / results[(name, 'without')]:.2f}"
+        )
+    # The public API on the same data: what the mobile app asks most.
+    lamp = Product.objects.get(upc="OMNI-000001")
+    api = {
+        "API products, 50 a page, with a store": "/api/products/?store=leeds",
+        "API product with nearby stores": f"/api/products/{lamp.pk}/?store=leeds",
+        "API stores near a point, with a product": f"/api/stores/?lat=53.8&lng=-1.55&product={lamp.pk}",
+    }
+    client = Client()
+    for name, url in api.items():
+        rate, median, p95, queries = measure(client, url)
+        print(
+            f"{name}: {rate:6.1f} requests/s, median {median:5.1f} ms, p95 {p95:5.1f} ms, {queries} queries"
         )
 
 
