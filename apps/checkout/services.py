@@ -14,7 +14,7 @@ from apps.inventory import services as stock
 from apps.inventory.selectors import availability
 from apps.inventory.services import ensure_stockrecords
 from apps.order import pickup_codes
-from apps.shipping.methods import CollectInStore
+from apps.shipping.methods import CollectInStore, StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.selectors import StoreResult, find_stores
@@ -25,6 +25,7 @@ from .payment import gateway
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
+ShippingAddress = get_model("order", "ShippingAddress")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -134,6 +135,42 @@ def place_collect_order(
     shortage (InsufficientStock) or a declined payment leaves nothing behind. Returns the order
     and whether it was placed now (False: the idempotency key had already placed it).
     """
+    if not (store.is_active and store.click_and_collect):
+        raise CheckoutRefused(f"{store.name} does not offer click and collect.")
+    return _place_api_order(
+        user=user,
+        location=store,
+        quantities=quantities,
+        shipping=CollectInStore(),
+        idempotency_key=idempotency_key,
+        pickup_location=store,
+        pickup_code=new_pickup_code,
+        ready_by=lambda: ready_time(store),
+        pickup_name=collector_name,
+        pickup_phone=collector_phone,
+    )
+
+
+def place_delivery_order(
+    *, user, quantities: dict[int, int], address: dict, idempotency_key: str = ""
+) -> tuple[Order, bool]:
+    """Place a home-delivery order in one step (allocated at the warehouse, charged with
+    delivery, ``api`` channel), with the same all-or-nothing rule as ``place_collect_order``."""
+    return _place_api_order(
+        user=user,
+        location=warehouse(),
+        quantities=quantities,
+        shipping=StandardDelivery(),
+        idempotency_key=idempotency_key,
+        shipping_address=lambda: ShippingAddress.objects.create(**address),
+    )
+
+
+def _place_api_order(
+    *, user, location, quantities, shipping, idempotency_key="", **order_fields
+) -> tuple[Order, bool]:
+    """Basket, allocation, payment and order in one transaction. ``order_fields`` are passed
+    to Oscar's OrderCreator; callables among them are called once the stock is secured."""
     with transaction.atomic():
         if idempotency_key:
             # One checkout per shopper at a time, so a retry racing the first request waits
@@ -142,8 +179,6 @@ def place_collect_order(
             previous = ApiCheckout.objects.filter(user=user, key=idempotency_key).first()
             if previous is not None:
                 return previous.order, False
-        if not (store.is_active and store.click_and_collect):
-            raise CheckoutRefused(f"{store.name} does not offer click and collect.")
         if not quantities:
             raise CheckoutRefused("Add at least one product.")
         products = Product.objects.filter(pk__in=list(quantities), is_public=True)
@@ -155,16 +190,18 @@ def place_collect_order(
         basket.strategy = Selector().strategy(user=user)
         for product in products:
             basket.add_product(product, quantities[product.pk])
-        bind_basket(basket, store)
+        bind_basket(basket, location)
         number = str(OrderNumberGenerator().order_number(basket))
-        allocate_basket(basket=basket, location=store, reference=number, by=user)
-        shipping = CollectInStore()
+        allocate_basket(basket=basket, location=location, reference=number, by=user)
         charge = shipping.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, charge)
         provider = gateway()
         reference = provider.charge(
             order_number=number, amount=total.incl_tax, currency=total.currency
         )
+        fields = {
+            name: value() if callable(value) else value for name, value in order_fields.items()
+        }
         order = OrderCreator().place_order(
             basket=basket,
             total=total,
@@ -173,11 +210,7 @@ def place_collect_order(
             user=user,
             order_number=number,
             channel=Order.Channel.API,
-            pickup_location=store,
-            pickup_code=new_pickup_code(),
-            ready_by=ready_time(store),
-            pickup_name=collector_name,
-            pickup_phone=collector_phone,
+            **fields,
         )
         source_type, _ = SourceType.objects.get_or_create(name=provider.name)
         Source.objects.create(

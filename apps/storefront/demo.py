@@ -30,6 +30,7 @@ from apps.stores.services import open_location
 
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
+Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -72,6 +73,7 @@ class DemoLoader:
 
     def load(self) -> None:
         with transaction.atomic():
+            self.load_countries()
             locations = self.load_locations()
             products = self.load_catalogue()
         self.load_stock(products, locations)
@@ -82,6 +84,19 @@ class DemoLoader:
                 self.load_orders()
 
     # --- locations --------------------------------------------------------------------------
+
+    def load_countries(self) -> None:
+        """Where home delivery goes (Oscar's address forms offer only shipping countries)."""
+        Country.objects.get_or_create(
+            iso_3166_1_a2="GB",
+            defaults={
+                "iso_3166_1_a3": "GBR",
+                "iso_3166_1_numeric": "826",
+                "printable_name": "United Kingdom",
+                "name": "United Kingdom of Great Britain and Northern Ireland",
+                "is_shipping_country": True,
+            },
+        )
 
     def store_rows(self) -> list[dict]:
         rows = list(self.store_data["stores"])

@@ -115,3 +115,27 @@ def test_stock_gone_during_checkout_brings_the_shopper_back_to_the_basket(demo_s
         f"Only 0 left of {product.get_title()} at Omnishop Leeds"
     )
     assert not Order.objects.exists()
+
+
+def test_guest_home_delivery_in_the_demo_shop(demo_shop, page):
+    warehouse = Location.objects.get(kind="warehouse")
+    product = stocked_at(warehouse)
+    page.goto(product.get_absolute_url())
+    page.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()
+    page.goto("/checkout/")
+    page.locator("#id_username").fill("guest@example.com")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Home delivery").check()
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#id_first_name").fill("Ann")
+    page.locator("#id_last_name").fill("Other")
+    page.locator("#id_line1").fill("1 Park Row")
+    page.locator("#id_line4").fill("Leeds")
+    page.locator("#id_postcode").fill("LS1 5AB")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Continue to review").click()
+    page.get_by_role("button", name="Place order").click()
+    expect(page.locator("h1")).to_contain_text("confirmation")
+    order = Order.objects.get()
+    assert (order.shipping_code, order.shipping_address.line4) == ("standard-delivery", "Leeds")
+    assert order.lines.get().partner.location == warehouse

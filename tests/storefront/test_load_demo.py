@@ -76,6 +76,9 @@ def test_demo_users_can_sign_in_with_the_documented_passwords(client):
     london = StoreStaff.objects.get(user__email="staff.london@omnishop.example")
     manchester = StoreStaff.objects.get(user__email="staff.manchester@omnishop.example")
     assert london.location != manchester.location
+    # Home delivery has somewhere to go.
+    country = get_model("address", "Country").objects.get(iso_3166_1_a2="GB")
+    assert country.is_shipping_country
     # The demo shopper can be found at a till by phone.
     from apps.instore.services import find_customer
 
