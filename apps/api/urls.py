@@ -43,6 +43,7 @@ public = [
 
 shopper = [
     path("checkout/collect/", checkout.CollectCheckoutView.as_view(), name="checkout-collect"),
+    path("checkout/delivery/", checkout.DeliveryCheckoutView.as_view(), name="checkout-delivery"),
     path("account/orders/", checkout.MyOrdersView.as_view(), name="my-orders"),
     path("account/orders/<str:number>/", checkout.MyOrderView.as_view(), name="my-order"),
     path("account/orders/<str:number>/arrived/", checkout.ArrivedView.as_view(), name="arrived"),

@@ -1,6 +1,7 @@
-"""Click and collect for the mobile app and other integrations: place an order in one request,
-then follow it (with its pickup code and QR code) in the shopper's own order list."""
+"""Checkout for the mobile app and other integrations: a collect or delivery order in one
+request, then the shopper's own orders (with pickup code and QR code while a pickup is open)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from oscar.core.loading import get_model
@@ -18,7 +19,9 @@ from apps.stores.models import Store
 
 from . import services
 
+Country = get_model("address", "Country")
 Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
 
 
 class CollectOrderSerializer(serializers.Serializer):
@@ -38,6 +41,49 @@ class CollectOrderSerializer(serializers.Serializer):
         if typed.strip() and not phone:
             raise serializers.ValidationError("Enter a phone number we can text.")
         return phone
+
+
+class AddressSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=255)
+    last_name = serializers.CharField(max_length=255)
+    line1 = serializers.CharField(max_length=255)
+    line2 = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=255)
+    postcode = serializers.CharField(max_length=64)
+    country = serializers.CharField(max_length=2, default="GB", help_text="ISO 3166-1 alpha-2")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    def validate(self, data):
+        country = Country.objects.filter(
+            iso_3166_1_a2=data["country"].upper(), is_shipping_country=True
+        ).first()
+        if country is None:
+            raise serializers.ValidationError({"country": "We do not deliver there."})
+        fields = {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "line1": data["line1"],
+            "line2": data.get("line2", ""),
+            "line4": data["city"],
+            "postcode": data["postcode"],
+            "country": country,
+            "phone_number": phones.normalise(data.get("phone", "")) or "",
+        }
+        try:
+            ShippingAddress(**fields).full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                {
+                    ("city" if key == "line4" else key): errors
+                    for key, errors in exc.message_dict.items()
+                }
+            ) from exc
+        return fields
+
+
+class DeliveryOrderSerializer(serializers.Serializer):
+    lines = ProductLineSerializer(many=True, allow_empty=False)
+    address = AddressSerializer()
 
 
 class ShopperLineSerializer(serializers.Serializer):
@@ -83,6 +129,13 @@ class ShopperOrderSerializer(serializers.ModelSerializer):
         return pickup_codes.qr_svg(order.pickup_code) if order.pickup_code_is_live else None
 
 
+def idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 64:
+        raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
+    return key
+
+
 class CollectCheckoutView(APIView):
     @extend_schema(
         summary="Place a click-and-collect order: allocated at the store, paid, in one step",
@@ -104,16 +157,42 @@ class CollectCheckoutView(APIView):
         parsed = CollectOrderSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data, user = parsed.validated_data, request.user
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 64:
-            raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
         order, placed = services.place_collect_order(
             user=user,
             store=data["store"],
             quantities=quantities_of(data["lines"]),
             collector_name=data.get("collector_name") or user.get_full_name() or user.email,
             collector_phone=data.get("collector_phone") or profile_phone(user),
-            idempotency_key=key,
+            idempotency_key=idempotency_key(request),
+        )
+        return Response(
+            ShopperOrderSerializer(order).data,
+            status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
+        )
+
+
+class DeliveryCheckoutView(APIView):
+    @extend_schema(
+        summary="Place a home-delivery order: allocated at the warehouse, paid, in one step",
+        description="Same rules as the collect checkout, `Idempotency-Key` included.",
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        request=DeliveryOrderSerializer,
+        responses={
+            201: ShopperOrderSerializer,
+            200: ShopperOrderSerializer,
+            402: Refusal,
+            **REFUSALS,
+        },
+        tags=["checkout"],
+    )
+    def post(self, request):
+        parsed = DeliveryOrderSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        order, placed = services.place_delivery_order(
+            user=request.user,
+            quantities=quantities_of(parsed.validated_data["lines"]),
+            address=parsed.validated_data["address"],
+            idempotency_key=idempotency_key(request),
         )
         return Response(
             ShopperOrderSerializer(order).data,

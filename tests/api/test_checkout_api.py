@@ -176,3 +176,64 @@ def test_a_cancelled_orders_code_is_no_longer_shown(shop, shopper, client):
     client.force_login(shopper)
     page = client.get(reverse("customer:order", args=[number])).content.decode()
     assert order.pickup_code not in page.replace("-", "") and "<svg" not in page
+
+
+ADDRESS = {
+    "first_name": "Shona",
+    "last_name": "Reid",
+    "line1": "1 Park Row",
+    "city": "Leeds",
+    "postcode": "LS1 5AB",
+    "phone": "07911 123456",
+}
+
+
+@pytest.fixture
+def gb(db):
+    return get_model("address", "Country").objects.create(
+        iso_3166_1_a2="GB",
+        name="United Kingdom",
+        printable_name="United Kingdom",
+        is_shipping_country=True,
+    )
+
+
+def test_a_shopper_orders_home_delivery_from_the_warehouse(shop, shopper, gb):
+    body = {"lines": [{"upc": "LAMP-1", "quantity": 2}], "address": ADDRESS}
+    response = api_client(shopper).post("/api/checkout/delivery/", body, format="json")
+    assert response.status_code == 201, response.content
+    order = Order.objects.get(number=response.json()["number"])
+    assert (order.channel, order.shipping_code, order.pickup_location) == (
+        "api",
+        "standard-delivery",
+        None,
+    )
+    assert (
+        order.total_incl_tax == 2 * order.lines.get().unit_price_incl_tax + order.shipping_incl_tax
+    )
+    address = order.shipping_address
+    assert (address.line4, address.postcode, str(address.phone_number)) == (
+        "Leeds",
+        "LS1 5AB",
+        "+447911123456",
+    )
+    assert response.json()["pickup_code"] is None
+    assert ats(shop, "warehouse") == 8 and ats(shop) == 2  # the store's units are untouched
+    assert list(ledger_drift()) == []
+
+
+def test_a_delivery_address_that_will_not_do_is_refused_field_by_field(shop, shopper, gb):
+    client = api_client(shopper)
+    abroad = client.post(
+        "/api/checkout/delivery/",
+        {"lines": [{"upc": "LAMP-1"}], "address": {**ADDRESS, "country": "FR"}},
+        format="json",
+    )
+    assert abroad.json() == {"address": {"country": ["We do not deliver there."]}}
+    bad_postcode = client.post(
+        "/api/checkout/delivery/",
+        {"lines": [{"upc": "LAMP-1"}], "address": {**ADDRESS, "postcode": "NOT A CODE"}},
+        format="json",
+    )
+    assert bad_postcode.status_code == 400 and "postcode" in bad_postcode.json()["address"]
+    assert not Order.objects.exists()
