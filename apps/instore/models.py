@@ -21,6 +21,9 @@ class CounterReturn(models.Model):
     reason = models.CharField(max_length=255, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer was sent the return receipt"
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -3,6 +3,7 @@ counts, on the same stock rows as the web."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from apps.stores.models import Location
 
 from .models import CounterReturn
 
+logger = logging.getLogger(__name__)
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -121,22 +123,24 @@ def take_return(
         )
     lines = {line.pk: line for line in order.lines.all()}
     refund = Decimal("0.00")
-    back_on_sale = {}
+    back_on_sale, taken = {}, []
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is None or not 0 < quantity <= returnable(line):
             raise InstoreError(f"Line {line_id} cannot take a return of {quantity}.")
         amount = line.unit_price_incl_tax * quantity
         refund += amount
-        CounterReturn.objects.create(
-            order=order,
-            line=line,
-            location=location,
-            quantity=quantity,
-            damaged=damaged,
-            refund=amount,
-            reason=reason,
-            user=by,
+        taken.append(
+            CounterReturn.objects.create(
+                order=order,
+                line=line,
+                location=location,
+                quantity=quantity,
+                damaged=damaged,
+                refund=amount,
+                reason=reason,
+                user=by,
+            )
         )
         if not damaged:
             back_on_sale[line.product_id] = back_on_sale.get(line.product_id, 0) + quantity
@@ -144,7 +148,20 @@ def take_return(
         stock.return_to_stock(
             location=location, quantities=back_on_sale, by=by, order=order, note=reason[:255]
         )
+    ids = [item.pk for item in taken]
+    transaction.on_commit(lambda: queue_return_receipt(ids))
     return refund
+
+
+def queue_return_receipt(return_ids: list[int]) -> None:
+    """Queue the customer's receipt for a return; a broker failure is logged, and the sweeper
+    (pickup.tasks.send_pending_notifications) sends it later."""
+    from .tasks import send_return_receipt
+
+    try:
+        send_return_receipt.delay(return_ids)
+    except Exception:
+        logger.exception("could not queue the receipt for counter returns %s", return_ids)
 
 
 def count_shelf(*, location: Location, product_id: int, counted: int, by, note: str = "") -> None:

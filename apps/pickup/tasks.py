@@ -8,6 +8,9 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.instore.models import CounterReturn
+from apps.instore.services import queue_return_receipt
+
 from . import notifications, selectors, services
 from .models import PickupEvent
 
@@ -63,7 +66,8 @@ def remind_uncollected() -> int:
 
 @shared_task
 def send_pending_notifications(older_than_minutes: int = 5) -> int:
-    """Queue again the e-mails and texts that were never sent (broker, mail or SMS provider down)."""
+    """Queue again the e-mails, texts and return receipts that were never sent (broker, mail or
+    SMS provider down)."""
     cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
     unsent_email = Q(notified_at__isnull=True, kind__in=PickupEvent.NOTIFY)
     unsent_text = Q(texted_at__isnull=True, kind__in=PickupEvent.TEXT) & ~Q(order__pickup_phone="")
@@ -72,4 +76,11 @@ def send_pending_notifications(older_than_minutes: int = 5) -> int:
     ).values_list("pk", flat=True)
     for event_id in pending:
         services.queue_notification(event_id)
-    return len(pending)
+    # Counter returns whose receipt never went out: one receipt per order for all of them.
+    unsent = CounterReturn.objects.filter(notified_at__isnull=True, created_at__lte=cutoff)
+    receipts: dict[int, list[int]] = {}
+    for pk, order_id in unsent.values_list("pk", "order_id"):
+        receipts.setdefault(order_id, []).append(pk)
+    for ids in receipts.values():
+        queue_return_receipt(ids)
+    return len(pending) + len(receipts)
