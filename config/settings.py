@@ -297,7 +297,10 @@ OSCAR_DASHBOARD_NAVIGATION = [
     {
         "label": _("Stores"),
         "icon": "fas fa-store",
-        "children": [{"label": _("Stores overview"), "url_name": "dashboard:stores-overview"}],
+        "children": [
+            {"label": _("Stores overview"), "url_name": "dashboard:stores-overview"},
+            {"label": _("Open a store"), "url_name": "dashboard:store-create"},
+        ],
     },
 ]
 

@@ -41,8 +41,14 @@ def test_the_overview_runs_the_same_queries_for_2_and_for_22_stores(
 def test_merchandisers_see_every_store_side_by_side_and_download_it(shop, two_days, client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = " ".join(client.get(reverse("dashboard:stores-overview"), SPAN).content.decode().split())
-    assert "Omnishop Leeds</a></td> <td>2 <small>" in page
-    assert "Omnishop York</a></td> <td>0 <small>" in page
+    assert (
+        'Omnishop Leeds</a> <small>(<a href="/dashboard/stores/leeds/edit/">edit</a>)</small></td> <td>2 <small>'
+        in page
+    )
+    assert (
+        'Omnishop York</a> <small>(<a href="/dashboard/stores/york/edit/">edit</a>)</small></td> <td>0 <small>'
+        in page
+    )
     response = client.get(reverse("dashboard:stores-overview-csv"), SPAN)
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(r["store"], r["pickups_placed"], r["collected"]) for r in rows] == [

@@ -14,11 +14,14 @@ class StoresDashboardConfig(OscarDashboardConfig):
 
     def ready(self):
         self.overview_view = get_class("dashboard.stores.views", "StoresOverviewView")
+        self.edit_view = get_class("dashboard.stores.views", "StoreEditView")
 
     def get_urls(self):
         return self.post_process_urls(
             [
                 path("", self.overview_view.as_view(), name="stores-overview"),
+                path("new/", self.edit_view.as_view(), name="store-create"),
+                path("<slug:code>/edit/", self.edit_view.as_view(), name="store-edit"),
                 path(
                     "csv/",
                     self.overview_view.as_view(),

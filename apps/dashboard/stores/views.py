@@ -1,14 +1,21 @@
-"""The stores overview: every store's figures side by side for a span of days (or as CSV)."""
+"""Merchandisers' stores pages: every store's figures side by side (or as CSV), and opening or
+changing a store with its hours and closed days."""
 
 import csv
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from apps.pickup import reports
 from apps.stores.models import Store
+from apps.stores.services import open_location
+
+from .forms import ClosedDayFormSet, HoursFormSet, StoreForm
 
 COLUMNS = ["store", "median_minutes_to_ready", "median_hours_to_collect", *reports.COLUMNS[1:]]
 
@@ -53,3 +60,57 @@ class StoresOverviewView(TemplateView):
                 ]
             )
         return response
+
+
+class StoreEditView(TemplateView):
+    """Open a store or change one: address, pickup settings, opening hours and closed days."""
+
+    template_name = "oscar/dashboard/stores/store_form.html"
+
+    def get_store(self):
+        code = self.kwargs.get("code")
+        return get_object_or_404(Store, code=code) if code else Store(kind=Store.Kind.STORE)
+
+    def forms(self, store, data=None):
+        initial_hours = (
+            []
+            if store.pk
+            else [{"weekday": day, "opens": "09:00", "closes": "17:30"} for day in range(7)]
+        )
+        hours = HoursFormSet(data, instance=store, prefix="hours", initial=initial_hours)
+        hours.extra = 7 - (store.opening_hours.count() if store.pk else 0)  # room for every day
+        return (
+            StoreForm(data, instance=store),
+            hours,
+            ClosedDayFormSet(data, instance=store, prefix="closed"),
+        )
+
+    def get(self, request, *args, **kwargs):
+        store = self.get_store()
+        form, hours, closed = self.forms(store)
+        return self.render_to_response(
+            self.get_context_data(store=store, form=form, hours=hours, closed=closed)
+        )
+
+    def post(self, request, *args, **kwargs):
+        store = self.get_store()
+        form, hours, closed = self.forms(store, request.POST)
+        if not (form.is_valid() and hours.is_valid() and closed.is_valid()):
+            context = self.get_context_data(store=store, form=form, hours=hours, closed=closed)
+            return self.render_to_response(context, status=400)
+        with transaction.atomic():
+            if store.pk:
+                store = form.save()
+            else:
+                fields = {k: v for k, v in form.cleaned_data.items() if k not in {"code", "name"}}
+                store = open_location(
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    kind=Store.Kind.STORE,
+                    **fields,
+                )
+            for formset in (hours, closed):
+                formset.instance = store
+                formset.save()
+        messages.success(request, f"{store.name} saved.")
+        return redirect("dashboard:store-edit", code=store.code)

@@ -1,0 +1,104 @@
+"""Merchandisers open and change stores in the dashboard, opening hours and closed days too."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from apps.stores.models import Location
+from apps.stores.selectors import find_stores
+from tests.factories import StoreStaffFactory, UserFactory
+
+Partner = get_model("partner", "Partner")
+
+STORE = {
+    "code": "bath",
+    "name": "Omnishop Bath",
+    "is_active": "on",
+    "line1": "1 Milsom Street",
+    "city": "Bath",
+    "postcode": "BA1 1BZ",
+    "country": "GB",
+    "latitude": "51.38",
+    "longitude": "-2.36",
+    "timezone": "Europe/London",
+    "click_and_collect": "on",
+    "lead_time_minutes": "60",
+    "holding_days": "5",
+    "safety_buffer": "1",
+}
+
+
+def formset(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data.update({f"{prefix}-{n}-{key}": value for key, value in row.items()})
+    return data
+
+
+WEEK = [{"weekday": str(day), "opens": "09:00", "closes": "17:30"} for day in range(6)]
+
+
+@pytest.fixture
+def merchandiser(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_a_merchandiser_opens_a_store_with_its_hours_and_a_closed_day(merchandiser):
+    page = merchandiser.get(reverse("dashboard:store-create")).content.decode()
+    assert page.count('value="09:00"') == 7  # a week's hours offered to start from
+    data = {
+        **STORE,
+        **formset("hours", WEEK),
+        **formset("closed", [{"date": "2026-12-25", "reason": "Christmas"}]),
+    }
+    response = merchandiser.post(reverse("dashboard:store-create"), data)
+    assert response.status_code == 302
+    store = Location.objects.get(code="bath")
+    assert store.partner == Partner.objects.get(code="bath")
+    assert store.opening_hours.count() == 6  # closed on Sundays
+    assert store.closed_days.get().date == dt.date(2026, 12, 25)
+    assert [r.store.code for r in find_stores(query="Bath")] == ["bath"]
+
+
+def test_hours_that_close_before_they_open_are_refused_and_nothing_is_saved(merchandiser):
+    bad = [{"weekday": "0", "opens": "18:00", "closes": "09:00"}]
+    data = {**STORE, **formset("hours", bad), **formset("closed", [])}
+    response = merchandiser.post(reverse("dashboard:store-create"), data)
+    assert response.status_code == 400
+    assert "The store must close after it opens." in response.content.decode()
+    assert not Location.objects.filter(code="bath").exists()
+
+
+def test_a_stores_hours_are_changed_and_its_code_stays(merchandiser, shop):
+    leeds = shop["leeds"]
+    hours = list(leeds.opening_hours.order_by("weekday"))
+    rows = [
+        {"id": str(h.pk), "weekday": str(h.weekday), "opens": "10:00", "closes": "16:00"}
+        for h in hours
+    ]
+    data = {
+        **{k: v for k, v in STORE.items() if k != "code"},
+        "name": "Omnishop Leeds",
+        "code": "something-else",
+        **formset("hours", rows, initial=len(rows)),
+        **formset("closed", []),
+    }
+    response = merchandiser.post(reverse("dashboard:store-edit", args=["leeds"]), data)
+    assert response.status_code == 302
+    leeds.refresh_from_db()
+    assert leeds.code == "leeds"
+    assert {(h.opens, h.closes) for h in leeds.opening_hours.all()} == {(dt.time(10), dt.time(16))}
+
+
+def test_store_staff_cannot_open_or_change_stores(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    assert client.get(reverse("dashboard:store-create")).status_code == 403
+    assert client.get(reverse("dashboard:store-edit", args=["leeds"])).status_code == 403
