@@ -8,10 +8,14 @@ from .models import Location
 Partner = get_model("partner", "Partner")
 
 
+class CodeTaken(ValueError):
+    """The code's Oscar partner already belongs to another location."""
+
+
 @transaction.atomic
 def open_location(*, code: str, name: str, **fields) -> Location:
     """A new location with its own partner (same code and name), so it can hold stock at once."""
     partner, _ = Partner.objects.get_or_create(code=code, defaults={"name": name})
     if Location.objects.filter(partner=partner).exists():
-        raise ValueError(f"Partner {code} already belongs to another location.")
+        raise CodeTaken(f"Partner {code} already belongs to another location: choose another code.")
     return Location.objects.create(partner=partner, code=code, name=name, **fields)

@@ -102,3 +102,12 @@ def test_store_staff_cannot_open_or_change_stores(shop, client):
     client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
     assert client.get(reverse("dashboard:store-create")).status_code == 403
     assert client.get(reverse("dashboard:store-edit", args=["leeds"])).status_code == 403
+
+
+def test_a_code_whose_partner_belongs_to_another_location_is_refused(merchandiser, shop):
+    Partner.objects.filter(code="leeds").update(code="bath")  # Leeds's partner now has "bath"
+    data = {**STORE, **formset("hours", WEEK), **formset("closed", [])}
+    response = merchandiser.post(reverse("dashboard:store-create"), data)
+    assert response.status_code == 400
+    assert "already belongs to another location: choose another code." in response.content.decode()
+    assert not Location.objects.filter(code="bath").exists()

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from apps.pickup import reports
 from apps.stores.models import Store
-from apps.stores.services import open_location
+from apps.stores.services import CodeTaken, open_location
 
 from .forms import ClosedDayFormSet, HoursFormSet, StoreForm
 
@@ -95,22 +95,30 @@ class StoreEditView(TemplateView):
     def post(self, request, *args, **kwargs):
         store = self.get_store()
         form, hours, closed = self.forms(store, request.POST)
-        if not (form.is_valid() and hours.is_valid() and closed.is_valid()):
-            context = self.get_context_data(store=store, form=form, hours=hours, closed=closed)
-            return self.render_to_response(context, status=400)
-        with transaction.atomic():
-            if store.pk:
-                store = form.save()
+        if all([form.is_valid(), hours.is_valid(), closed.is_valid()]):  # every error shown
+            try:
+                with transaction.atomic():
+                    store = self.save(store, form, hours, closed)
+            except CodeTaken as exc:
+                form.add_error("code", str(exc))
             else:
-                fields = {k: v for k, v in form.cleaned_data.items() if k not in {"code", "name"}}
-                store = open_location(
-                    code=form.cleaned_data["code"],
-                    name=form.cleaned_data["name"],
-                    kind=Store.Kind.STORE,
-                    **fields,
-                )
-            for formset in (hours, closed):
-                formset.instance = store
-                formset.save()
-        messages.success(request, f"{store.name} saved.")
-        return redirect("dashboard:store-edit", code=store.code)
+                messages.success(request, f"{store.name} saved.")
+                return redirect("dashboard:store-edit", code=store.code)
+        context = self.get_context_data(store=store, form=form, hours=hours, closed=closed)
+        return self.render_to_response(context, status=400)
+
+    def save(self, store, form, hours, closed):
+        if store.pk:
+            store = form.save()
+        else:
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in {"code", "name"}}
+            store = open_location(
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                kind=Store.Kind.STORE,
+                **fields,
+            )
+        for formset in (hours, closed):
+            formset.instance = store
+            formset.save()
+        return store
