@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from apps.stores.models import Location
+from apps.stores.models import Location, StoreStaff
 from apps.stores.selectors import find_stores
 from tests.factories import StoreStaffFactory, UserFactory
 
@@ -58,6 +58,7 @@ def test_a_merchandiser_opens_a_store_with_its_hours_and_a_closed_day(merchandis
         **STORE,
         **formset("hours", WEEK),
         **formset("closed", [{"date": "2026-12-25", "reason": "Christmas"}]),
+        **formset("staff", []),
     }
     response = merchandiser.post(reverse("dashboard:store-create"), data)
     assert response.status_code == 302
@@ -70,7 +71,7 @@ def test_a_merchandiser_opens_a_store_with_its_hours_and_a_closed_day(merchandis
 
 def test_hours_that_close_before_they_open_are_refused_and_nothing_is_saved(merchandiser):
     bad = [{"weekday": "0", "opens": "18:00", "closes": "09:00"}]
-    data = {**STORE, **formset("hours", bad), **formset("closed", [])}
+    data = {**STORE, **formset("hours", bad), **formset("closed", []), **formset("staff", [])}
     response = merchandiser.post(reverse("dashboard:store-create"), data)
     assert response.status_code == 400
     assert "The store must close after it opens." in response.content.decode()
@@ -90,6 +91,7 @@ def test_a_stores_hours_are_changed_and_its_code_stays(merchandiser, shop):
         "code": "something-else",
         **formset("hours", rows, initial=len(rows)),
         **formset("closed", []),
+        **formset("staff", []),
     }
     response = merchandiser.post(reverse("dashboard:store-edit", args=["leeds"]), data)
     assert response.status_code == 302
@@ -106,8 +108,43 @@ def test_store_staff_cannot_open_or_change_stores(shop, client):
 
 def test_a_code_whose_partner_belongs_to_another_location_is_refused(merchandiser, shop):
     Partner.objects.filter(code="leeds").update(code="bath")  # Leeds's partner now has "bath"
-    data = {**STORE, **formset("hours", WEEK), **formset("closed", [])}
+    data = {**STORE, **formset("hours", WEEK), **formset("closed", []), **formset("staff", [])}
     response = merchandiser.post(reverse("dashboard:store-create"), data)
     assert response.status_code == 400
     assert "already belongs to another location: choose another code." in response.content.decode()
     assert not Location.objects.filter(code="bath").exists()
+
+
+def test_staff_are_given_a_role_at_a_store_by_their_e_mail(merchandiser, shop, client):
+    sam = UserFactory(email="sam@example.com")
+    UserFactory(email="kim@example.com")
+    data = {
+        **STORE,
+        **formset("hours", WEEK),
+        **formset("closed", []),
+        **formset("staff", [{"email": "SAM@example.com", "role": "manager"}]),
+    }
+    assert merchandiser.post(reverse("dashboard:store-create"), data).status_code == 302
+    assert StoreStaff.objects.get(user=sam).role == "manager"
+    client.force_login(sam)
+    assert client.get(reverse("console:reports", args=["bath"])).status_code == 200
+
+    merchandiser.force_login(UserFactory(is_staff=True, is_superuser=True))
+    unknown = {**data, **formset("staff", [{"email": "nobody@example.com", "role": "associate"}])}
+    response = merchandiser.post(reverse("dashboard:store-edit", args=["bath"]), unknown)
+    assert response.status_code == 400
+    assert "No account has this e-mail: they sign up first." in response.content.decode()
+    twice = {
+        **data,
+        **formset(
+            "staff",
+            [{"email": "kim@example.com", "role": "associate"}] * 2,
+        ),
+    }
+    response = merchandiser.post(reverse("dashboard:store-edit", args=["bath"]), twice)
+    assert "Each person is listed once, with one role." in response.content.decode()
+
+    again = {**data, **formset("staff", [{"email": "sam@example.com", "role": "associate"}])}
+    response = merchandiser.post(reverse("dashboard:store-edit", args=["bath"]), again)
+    assert "Already on this store" in response.content.decode()
+    assert StoreStaff.objects.get(user=sam).role == "manager"

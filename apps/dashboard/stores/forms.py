@@ -1,7 +1,8 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.contrib.auth import get_user_model
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from apps.stores.models import ClosedDay, Location, OpeningHours
+from apps.stores.models import ClosedDay, Location, OpeningHours, StoreStaff
 
 
 class StoreForm(forms.ModelForm):
@@ -59,4 +60,51 @@ ClosedDayFormSet = inlineformset_factory(
     widgets={"date": forms.DateInput(attrs={"type": "date"})},
     extra=2,
     can_delete=True,
+)
+
+
+class StaffForm(forms.ModelForm):
+    """A member of staff by their account's e-mail, and their role at this store."""
+
+    email = forms.EmailField(label="Account e-mail")
+
+    class Meta:
+        model = StoreStaff
+        fields = ["role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+        self.order_fields(["email", "role"])
+
+    def clean_email(self):
+        user = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError("No account has this e-mail: they sign up first.")
+        store = self.instance.location if self.instance.location_id else None
+        already = StoreStaff.objects.filter(location=store, user=user).exclude(pk=self.instance.pk)
+        if store is not None and already.exists():
+            raise forms.ValidationError("Already on this store's staff: change their role above.")
+        return user
+
+    def save(self, commit=True):
+        self.instance.user = self.cleaned_data["email"]
+        return super().save(commit=commit)
+
+
+class BaseStaffFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        users = [
+            form.cleaned_data["email"]
+            for form in self.forms
+            if form.cleaned_data.get("email") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(users) != len(set(users)):
+            raise forms.ValidationError("Each person is listed once, with one role.")
+
+
+StaffFormSet = inlineformset_factory(
+    Location, StoreStaff, form=StaffForm, formset=BaseStaffFormSet, extra=1, can_delete=True
 )

@@ -15,7 +15,7 @@ from apps.pickup import reports
 from apps.stores.models import Store
 from apps.stores.services import CodeTaken, open_location
 
-from .forms import ClosedDayFormSet, HoursFormSet, StoreForm
+from .forms import ClosedDayFormSet, HoursFormSet, StaffFormSet, StoreForm
 
 COLUMNS = ["store", "median_minutes_to_ready", "median_hours_to_collect", *reports.COLUMNS[1:]]
 
@@ -63,7 +63,7 @@ class StoresOverviewView(TemplateView):
 
 
 class StoreEditView(TemplateView):
-    """Open a store or change one: address, pickup settings, opening hours and closed days."""
+    """Open a store or change one: address, pickup settings, opening hours, closed days, staff."""
 
     template_name = "oscar/dashboard/stores/store_form.html"
 
@@ -83,31 +83,34 @@ class StoreEditView(TemplateView):
             StoreForm(data, instance=store),
             hours,
             ClosedDayFormSet(data, instance=store, prefix="closed"),
+            StaffFormSet(data, instance=store, prefix="staff"),
         )
 
     def get(self, request, *args, **kwargs):
         store = self.get_store()
-        form, hours, closed = self.forms(store)
+        form, hours, closed, staff = self.forms(store)
         return self.render_to_response(
-            self.get_context_data(store=store, form=form, hours=hours, closed=closed)
+            self.get_context_data(store=store, form=form, hours=hours, closed=closed, staff=staff)
         )
 
     def post(self, request, *args, **kwargs):
         store = self.get_store()
-        form, hours, closed = self.forms(store, request.POST)
-        if all([form.is_valid(), hours.is_valid(), closed.is_valid()]):  # every error shown
+        form, hours, closed, staff = self.forms(store, request.POST)
+        if all([form.is_valid(), hours.is_valid(), closed.is_valid(), staff.is_valid()]):
             try:
                 with transaction.atomic():
-                    store = self.save(store, form, hours, closed)
+                    store = self.save(store, form, hours, closed, staff)
             except CodeTaken as exc:
                 form.add_error("code", str(exc))
             else:
                 messages.success(request, f"{store.name} saved.")
                 return redirect("dashboard:store-edit", code=store.code)
-        context = self.get_context_data(store=store, form=form, hours=hours, closed=closed)
+        context = self.get_context_data(
+            store=store, form=form, hours=hours, closed=closed, staff=staff
+        )
         return self.render_to_response(context, status=400)
 
-    def save(self, store, form, hours, closed):
+    def save(self, store, form, *formsets):
         if store.pk:
             store = form.save()
         else:
@@ -118,7 +121,7 @@ class StoreEditView(TemplateView):
                 kind=Store.Kind.STORE,
                 **fields,
             )
-        for formset in (hours, closed):
+        for formset in formsets:
             formset.instance = store
             formset.save()
         return store
