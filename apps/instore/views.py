@@ -1,14 +1,13 @@
 """Till-lite and counter returns in the store console (thin views over apps.instore.services)."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
-from apps.inventory.selectors import availability
+from apps.inventory.selectors import availability, product_matches
 from apps.inventory.services import StockError
 from apps.pickup.console.views import StoreConsoleMixin
 
@@ -37,11 +36,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         found = []
         if query:
-            found = list(
-                Product.objects.filter(Q(upc__iexact=query) | Q(title__icontains=query)).order_by(
-                    "title"
-                )[:20]
-            )
+            found = list(Product.objects.filter(product_matches(query)).order_by("title")[:20])
         cart = self.cart()
         in_cart = list(Product.objects.filter(pk__in=cart).order_by("title"))
         units = availability(products=found + in_cart, locations=[self.store])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, Q, Sum, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from oscar.core.loading import get_model
 
@@ -23,6 +23,25 @@ def ats_expression():
         Value(0),
         output_field=IntegerField(),
     )
+
+
+def product_matches(text: str, *, via: str = "") -> Q:
+    """A product by its barcode (exact, any case, as scanned) or by part of its title;
+    ``via="product__"`` asks the same of rows that point at a product."""
+    return Q(**{f"{via}upc__iexact": text}) | Q(**{f"{via}title__icontains": text})
+
+
+def stock_records(*, location=None, text: str = "") -> QuerySet:
+    """Stock records with their available to sell (``ats``), by product title: of one location,
+    and of the products matching a barcode or title, when asked."""
+    records = StockRecord.objects.select_related("product", "partner__location").annotate(
+        ats=ats_expression()
+    )
+    if location is not None:
+        records = records.filter(partner_id=location.partner_id)
+    if text:
+        records = records.filter(product_matches(text, via="product__"))
+    return records.order_by("product__title", "partner__location__name", "pk")
 
 
 @dataclass

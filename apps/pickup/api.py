@@ -2,7 +2,6 @@
 queue, its orders, the actions on them, its stock and its report. Thin: each view parses the
 request, calls one service or selector and serialises the result."""
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.instore import services as instore
-from apps.inventory.selectors import ats_expression
+from apps.inventory.selectors import stock_records
 from apps.order import statuses
 from apps.stores.models import Store
 from apps.stores.selectors import staff_locations
@@ -404,18 +403,9 @@ class StockView(StoreScopedMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        records = (
-            StockRecord.objects.filter(partner_id=self.store.partner_id)
-            .select_related("product")
-            .annotate(ats=ats_expression())
-            .order_by("product__title", "pk")
+        return stock_records(
+            location=self.store, text=self.request.query_params.get("q", "").strip()
         )
-        query = self.request.query_params.get("q", "").strip()
-        if query:
-            records = records.filter(
-                Q(product__upc__iexact=query) | Q(product__title__icontains=query)
-            )
-        return records
 
 
 class StockCountView(StoreScopedMixin, APIView):
@@ -437,11 +427,7 @@ class StockCountView(StoreScopedMixin, APIView):
             by=request.user,
             note=parsed.validated_data.get("note") or "API count",
         )
-        record = (
-            StockRecord.objects.annotate(ats=ats_expression())
-            .select_related("product")
-            .get(partner_id=self.store.partner_id, product=product)
-        )
+        record = stock_records(location=self.store).get(product=product)
         return Response(StockSerializer(record).data)
 
 

@@ -1,14 +1,13 @@
 """Public REST API for the catalogue: products with one price everywhere and what each
 location can sell (online, at a store, at the stores around it)."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from oscar.core.loading import get_class, get_model
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from apps.inventory.selectors import availability
+from apps.inventory.selectors import availability, product_matches
 from apps.stores.api import PublicAPIView, StoreSerializer, describe
 from apps.stores.models import Location, Store
 
@@ -184,8 +183,7 @@ class ProductListView(PublicAPIView, generics.GenericAPIView):
         data = query.validated_data
         products = listing_queryset().browsable().filter(is_public=True)
         if data.get("q"):
-            text = data["q"].strip()
-            products = products.filter(Q(title__icontains=text) | Q(upc__iexact=text))
+            products = products.filter(product_matches(data["q"].strip()))
         if data.get("category"):
             products = products.filter(
                 categories__in=data["category"].get_descendants_and_self()

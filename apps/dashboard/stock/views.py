@@ -1,19 +1,15 @@
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, ListView
-from oscar.core.loading import get_model
 
 from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport
-from apps.inventory.selectors import ats_expression
+from apps.inventory.selectors import stock_records
 from apps.stores.models import Location
 
 from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
-
-StockRecord = get_model("partner", "StockRecord")
 
 
 class StockImportView(FormView):
@@ -68,20 +64,11 @@ class StockListView(ListView):
 
     def get_queryset(self):
         self.form = StockFilterForm(self.request.GET or None)
-        records = StockRecord.objects.select_related("product", "partner__location").annotate(
-            ats=ats_expression()
-        )
-        if self.form.is_valid():
-            data = self.form.cleaned_data
-            if data["location"]:
-                records = records.filter(partner_id=data["location"].partner_id)
-            if data["q"]:
-                records = records.filter(
-                    Q(product__title__icontains=data["q"]) | Q(product__upc__iexact=data["q"])
-                )
-            if data["sold_out"]:
-                records = records.filter(ats=0)
-        return records.order_by("product__title", "partner__location__name", "pk")
+        if not self.form.is_valid():
+            return stock_records()
+        data = self.form.cleaned_data
+        records = stock_records(location=data["location"], text=data["q"])
+        return records.filter(ats=0) if data["sold_out"] else records
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -96,12 +83,7 @@ class StockRecordView(FormView):
     form_class = CountForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.record = get_object_or_404(
-            StockRecord.objects.select_related("product", "partner__location").annotate(
-                ats=ats_expression()
-            ),
-            pk=kwargs["pk"],
-        )
+        self.record = get_object_or_404(stock_records(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

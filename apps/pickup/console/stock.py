@@ -3,18 +3,17 @@
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from apps.instore import services as instore
 from apps.inventory import services as stock
+from apps.inventory.selectors import stock_records
 
 from .views import StoreConsoleMixin
 
 Product = get_model("catalogue", "Product")
-StockRecord = get_model("partner", "StockRecord")
 
 
 class CountForm(forms.Form):
@@ -30,12 +29,7 @@ class StockView(StoreConsoleMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         records = []
         if query:
-            records = list(
-                StockRecord.objects.filter(partner_id=self.store.partner_id)
-                .filter(Q(product__upc__iexact=query) | Q(product__title__icontains=query))
-                .select_related("product")
-                .order_by("product__title")[:30]
-            )
+            records = list(stock_records(location=self.store, text=query)[:30])
         return super().get_context_data(query=query, records=records, **kwargs)
 
     def post(self, request, *args, **kwargs):
