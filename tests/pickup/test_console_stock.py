@@ -55,3 +55,11 @@ def test_other_stores_staff_cannot_see_or_count_its_stock(shop, client):
     assert client.get(url, {"q": "LAMP-1"}).status_code == 403
     assert client.post(url, {"product": shop["lamp"].pk, "counted": 9}).status_code == 403
     assert not StockMovement.objects.filter(reason="adjustment").exists()
+
+
+def test_can_sell_holds_back_the_stores_safety_buffer(shop, client):
+    shop["leeds"].safety_buffer = 1
+    shop["leeds"].save()
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    page = words(client.get(reverse("console:stock", args=["leeds"]), {"q": "LAMP-1"}))
+    assert "Desk Lamp LAMP-1 2 0 1" in page  # on hand 2, promised 0, can sell 2 - 1 held back
