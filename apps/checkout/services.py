@@ -65,6 +65,17 @@ def bind_basket(basket, location: Location) -> None:
     basket.reset_offer_applications()
 
 
+def fill_basket(*, owner, products, quantities: dict[int, int], location: Location):
+    """A new basket of these products, priced for the owner and bound to the location's stock
+    records (for orders placed in one step: the API and the till)."""
+    basket = Basket.objects.create(owner=owner)
+    basket.strategy = Selector().strategy(user=owner)
+    for product in products:
+        basket.add_product(product, quantities[product.pk])
+    bind_basket(basket, location)
+    return basket
+
+
 def allocate_basket(*, basket, location: Location, reference: str, by=None):
     """All the basket's units at the location, or none (raises InsufficientStock)."""
     return stock.allocate(
@@ -186,11 +197,9 @@ def _place_api_order(
         if missing:
             raise CheckoutRefused(f"No product {', '.join(map(str, sorted(missing)))}.")
 
-        basket = Basket.objects.create(owner=user)
-        basket.strategy = Selector().strategy(user=user)
-        for product in products:
-            basket.add_product(product, quantities[product.pk])
-        bind_basket(basket, location)
+        basket = fill_basket(
+            owner=user, products=products, quantities=quantities, location=location
+        )
         number = str(OrderNumberGenerator().order_number(basket))
         allocate_basket(basket=basket, location=location, reference=number, by=user)
         charge = shipping.calculate(basket)

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
 
-from apps.checkout.services import bind_basket
+from apps.checkout.services import fill_basket
 from apps.inventory import services as stock
 from apps.order import statuses
 from apps.pickup.models import PickupEvent
@@ -24,13 +24,11 @@ from apps.stores.models import Location
 from .models import CounterReturn
 
 logger = logging.getLogger(__name__)
-Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-Selector = get_class("partner.strategy", "Selector")
 
 
 class InstoreError(Exception):
@@ -69,11 +67,12 @@ def sell(
         raise PermissionDenied("You can only sell from your own store.")
     if not quantities:
         raise InstoreError("Scan at least one product.")
-    basket = Basket.objects.create(owner=customer if customer else None)
-    basket.strategy = Selector().strategy(user=customer)
-    for product in Product.objects.filter(pk__in=list(quantities)):
-        basket.add_product(product, quantities[product.pk])
-    bind_basket(basket, location)
+    basket = fill_basket(
+        owner=customer,
+        products=Product.objects.filter(pk__in=list(quantities)),
+        quantities=quantities,
+        location=location,
+    )
     stock.sell_in_store(location=location, quantities=quantities, by=by)
     number = str(OrderNumberGenerator().order_number(basket))
     shipping = NoShippingRequired()
