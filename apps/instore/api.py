@@ -76,13 +76,13 @@ class SaleView(StoreScopedMixin, APIView):
     def post(self, request, code):
         parsed = SaleSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
-        customer = parsed.validated_data.get("customer", "").strip()
+        customer, email = services.customer_for_sale(parsed.validated_data.get("customer", ""))
         order = services.sell(
             location=self.store,
             quantities=quantities_of(parsed.validated_data["lines"]),
             by=request.user,
-            customer=services.find_customer(customer),
-            customer_email=customer if "@" in customer else "",
+            customer=customer,
+            customer_email=email,
         )
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 

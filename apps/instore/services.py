@@ -55,6 +55,13 @@ def find_customer(text: str):
     raise InstoreError(f"{text!r} is not an e-mail address or a phone number we recognise.")
 
 
+def customer_for_sale(text: str) -> tuple:
+    """What the till was told about the customer, as (the account the sale joins, the e-mail a
+    guest's receipt goes to)."""
+    text = text.strip()
+    return find_customer(text), text if "@" in text else ""
+
+
 @transaction.atomic
 def sell(
     *, location: Location, quantities: dict[int, int], by, customer=None, customer_email: str = ""

@@ -65,14 +65,14 @@ class SaleView(StoreConsoleMixin, TemplateView):
             cart[product_id] = max(cart.get(product_id, 0) + (1 if action == "add" else -1), 0)
             self.save_cart(cart)
         elif action == "complete":
-            customer = request.POST.get("customer", "").strip()
             try:
+                customer, email = services.customer_for_sale(request.POST.get("customer", ""))
                 order = services.sell(
                     location=self.store,
                     quantities=cart,
                     by=request.user,
-                    customer=services.find_customer(customer),
-                    customer_email=customer if "@" in customer else "",
+                    customer=customer,
+                    customer_email=email,
                 )
             except (StockError, services.InstoreError) as exc:
                 messages.error(request, str(exc))
