@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from oscar.core.loading import get_model
 
-from apps.profiles import phones
+from apps.order.selectors import phone_matches
 
 Order = get_model("order", "Order")
 
@@ -23,13 +23,7 @@ def orders_for_return(text: str) -> QuerySet:
     first, _, last = text.partition(" ")
     if last:  # "Shona Shopper": the account holder's full name
         matches |= Q(user__first_name__iexact=first, user__last_name__iexact=last.strip())
-    phone = phones.normalise(text)
-    if phone:
-        matches |= (
-            Q(pickup_phone=phone)
-            | Q(user__profile__phone=phone)
-            | Q(shipping_address__phone_number=phone)
-        )
+    matches |= phone_matches(text)
     return (
         Order.objects.filter(matches)
         .distinct()

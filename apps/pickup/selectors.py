@@ -10,7 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.order import pickup_codes, statuses
-from apps.profiles import phones
+from apps.order.selectors import phone_matches
 from apps.stores.models import Location
 
 from .models import PickupEvent
@@ -131,13 +131,7 @@ def find_orders(store: Location, text: str) -> QuerySet:
         | Q(user__email__iexact=text)
         | Q(pickup_phone=text)
     )
-    phone = phones.normalise(text)
-    if phone:
-        matches |= (
-            Q(pickup_phone=phone)
-            | Q(user__profile__phone=phone)
-            | Q(shipping_address__phone_number=phone)
-        )
+    matches |= phone_matches(text)
     for word in text.split():
         matches |= Q(user__last_name__iexact=word) | Q(user__first_name__iexact=word)
     return store_orders(store).filter(matches).distinct().order_by("-date_placed")
