@@ -129,6 +129,23 @@ class ShopperOrderSerializer(serializers.ModelSerializer):
         return pickup_codes.qr_svg(order.pickup_code) if order.pickup_code_is_live else None
 
 
+IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)
+#: What a one-step checkout answers: the order, placed now (201) or by an earlier try (200).
+ONE_STEP_ANSWERS = {
+    201: ShopperOrderSerializer,
+    200: ShopperOrderSerializer,
+    402: Refusal,
+    **REFUSALS,
+}
+
+
+def placed_answer(order, placed: bool) -> Response:
+    return Response(
+        ShopperOrderSerializer(order).data,
+        status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
+    )
+
+
 def idempotency_key(request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 64:
@@ -143,14 +160,9 @@ class CollectCheckoutView(APIView):
             "Send an `Idempotency-Key` header (up to 64 characters) so that a retried request "
             "returns the order already placed (200) instead of placing and charging another."
         ),
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[IDEMPOTENCY_KEY],
         request=CollectOrderSerializer,
-        responses={
-            201: ShopperOrderSerializer,
-            200: ShopperOrderSerializer,
-            402: Refusal,
-            **REFUSALS,
-        },
+        responses=ONE_STEP_ANSWERS,
         tags=["checkout"],
     )
     def post(self, request):
@@ -165,24 +177,16 @@ class CollectCheckoutView(APIView):
             collector_phone=data.get("collector_phone") or profile_phone(user),
             idempotency_key=idempotency_key(request),
         )
-        return Response(
-            ShopperOrderSerializer(order).data,
-            status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
-        )
+        return placed_answer(order, placed)
 
 
 class DeliveryCheckoutView(APIView):
     @extend_schema(
         summary="Place a home-delivery order: allocated at the warehouse, paid, in one step",
         description="Same rules as the collect checkout, `Idempotency-Key` included.",
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[IDEMPOTENCY_KEY],
         request=DeliveryOrderSerializer,
-        responses={
-            201: ShopperOrderSerializer,
-            200: ShopperOrderSerializer,
-            402: Refusal,
-            **REFUSALS,
-        },
+        responses=ONE_STEP_ANSWERS,
         tags=["checkout"],
     )
     def post(self, request):
@@ -194,10 +198,7 @@ class DeliveryCheckoutView(APIView):
             address=parsed.validated_data["address"],
             idempotency_key=idempotency_key(request),
         )
-        return Response(
-            ShopperOrderSerializer(order).data,
-            status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
-        )
+        return placed_answer(order, placed)
 
 
 class MyOrdersView(generics.ListAPIView):
