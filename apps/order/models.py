@@ -43,8 +43,7 @@ class Order(AbstractOrder):
     @property
     def pickup_code_is_live(self) -> bool:
         """The code still opens a handover: placed, picking or ready (not collected, cancelled)."""
-        live = (statuses.PLACED, statuses.PICKING, statuses.READY)
-        return bool(self.pickup_code) and self.status in live
+        return bool(self.pickup_code) and self.status in statuses.OPEN_PICKUP
 
     @property
     def is_moved_by_console(self) -> bool:

@@ -9,6 +9,9 @@ CANCELLED = "Cancelled"
 DISPATCHED = "Dispatched"
 COMPLETED = "Completed"  # an in-store sale, paid and handed over at the till
 
+#: A pickup order still to be handed over: its code opens a handover, the store has work to do.
+OPEN_PICKUP = (PLACED, PICKING, READY)
+
 PIPELINE = {
     PLACED: (PICKING, DISPATCHED, CANCELLED),
     PICKING: (READY, CANCELLED),

@@ -16,7 +16,7 @@ from apps.stores.models import Location
 from .models import PickupEvent
 
 Order = get_model("order", "Order")
-OPEN = (statuses.PLACED, statuses.PICKING, statuses.READY)
+OPEN = statuses.OPEN_PICKUP
 
 
 def _last_event_time(kind: str) -> Subquery:

@@ -365,7 +365,7 @@ def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
 @transaction.atomic
 def cancel(*, order: Order, by, reason: str = "") -> Order:
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.PLACED, statuses.PICKING, statuses.READY)
+    _require(order, *statuses.OPEN_PICKUP)
     refund = _release_rest(order, by=by, note=f"cancelled: {reason}"[:255])
     _move(
         order,
