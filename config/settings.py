@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "apps.storefront.apps.StorefrontConfig",
     "apps.pickup.apps.PickupConfig",
     "apps.instore.apps.InstoreConfig",
+    "apps.notifications.apps.NotificationsConfig",
+    "apps.demo.apps.DemoConfig",
     "apps.profiles.apps.ProfilesConfig",
     "apps.api.apps.ApiConfig",
 ]
@@ -149,7 +151,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
-                "apps.stores.context_processors.my_store",
+                "apps.storefront.context_processors.my_store",
             ],
         },
     }
@@ -217,7 +219,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30 * 60,
     },
     "send-pending-notifications": {
-        "task": "apps.pickup.tasks.send_pending_notifications",
+        "task": "apps.notifications.tasks.send_pending_notifications",
         "schedule": 5 * 60,
     },
 }
@@ -367,4 +369,4 @@ LOGGING = {
 
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
-SMS_BACKEND = env.str("SMS_BACKEND", default="apps.pickup.sms.ConsoleBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")

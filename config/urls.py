@@ -4,15 +4,16 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from apps.storefront.urls import pickup_urls, stores_urls
 from apps.storefront.views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("stores/", include("apps.stores.urls")),
-    path("console/", include("apps.pickup.console.urls")),
-    path("pickup/", include("apps.pickup.urls")),
+    path("stores/", include(stores_urls)),
+    path("console/", include("apps.console.urls")),
+    path("pickup/", include(pickup_urls)),
     path("api/", include("apps.api.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

@@ -112,8 +112,8 @@ def celery_eager():
 @pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """Texts to shoppers are kept in memory in tests, like e-mails in ``mailoutbox``."""
-    from apps.pickup.sms import LocmemBackend
+    from apps.notifications.sms import LocmemBackend
 
-    settings.SMS_BACKEND = "apps.pickup.sms.LocmemBackend"
+    settings.SMS_BACKEND = "apps.notifications.sms.LocmemBackend"
     LocmemBackend.outbox.clear()
     return LocmemBackend.outbox

@@ -1,31 +1,42 @@
-"""Checkout's rules: which stores can take a basket, binding lines, allocating it, and placing a
-collect order in one step for the API."""
+"""Checkout's rules: which stores can take a basket, binding its lines to where it will be
+allocated, and placing orders. ``place_order`` is the one way an order is placed, whatever the
+channel: the web checkout, the API's one-step checkouts and the till all call it.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sites.models import Site
 from django.db import transaction
+from django.urls import reverse
+from oscar.apps.checkout.mixins import OrderPlacementMixin
+from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
 
 from apps.inventory import services as stock
-from apps.inventory.selectors import availability
+from apps.inventory.selectors import availability, mark_stocked
 from apps.inventory.services import ensure_stockrecords
-from apps.order import pickup_codes
+from apps.order import pickup_codes, statuses
 from apps.shipping.methods import CollectInStore, StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
-from apps.stores.selectors import StoreResult, find_stores
+from apps.stores.selectors import StoreResult, find_stores, warehouse
 
 from .models import ApiCheckout
 from .payment import gateway
+
+logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 ShippingAddress = get_model("order", "ShippingAddress")
+PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 OrderCreator = get_class("order.utils", "OrderCreator")
@@ -33,6 +44,10 @@ OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
+
+
+class CheckoutRefused(Exception):
+    """An order that cannot be placed as asked; nothing was written or charged."""
 
 
 def basket_quantities(basket) -> dict[int, int]:
@@ -43,14 +58,19 @@ def basket_quantities(basket) -> dict[int, int]:
     return dict(units)
 
 
-def warehouse() -> Location:
-    return Location.objects.get(kind=Location.Kind.WAREHOUSE)
+def delivery_location() -> Location:
+    """Where home deliveries are allocated: the online warehouse."""
+    location = warehouse()
+    if location is None:
+        raise CheckoutRefused("This shop has no online warehouse to deliver from.")
+    return location
 
 
 def collect_options(basket, *, near=None, limit: int = 12) -> list[StoreResult]:
     """Click-and-collect stores for this basket, nearest first, each saying if it has it all."""
-    return find_stores(
-        near=near, limit=limit, quantities=basket_quantities(basket), click_and_collect_only=True
+    return mark_stocked(
+        find_stores(near=near, limit=limit, click_and_collect_only=True),
+        quantities=basket_quantities(basket),
     )
 
 
@@ -65,9 +85,17 @@ def bind_basket(basket, location: Location) -> None:
     basket.reset_offer_applications()
 
 
-def fill_basket(*, owner, products, quantities: dict[int, int], location: Location):
+def fill_basket(*, owner, quantities: dict[int, int], location: Location, public_only: bool = True):
     """A new basket of these products, priced for the owner and bound to the location's stock
-    records (for orders placed in one step: the API and the till)."""
+    records (for orders placed in one step: the API sells public products, the till any)."""
+    if not quantities:
+        raise CheckoutRefused("Add at least one product.")
+    products = Product.objects.filter(pk__in=list(quantities))
+    if public_only:
+        products = products.filter(is_public=True)
+    missing = set(quantities) - {p.pk for p in products}
+    if missing:
+        raise CheckoutRefused(f"No product {', '.join(map(str, sorted(missing)))}.")
     basket = Basket.objects.create(owner=owner)
     basket.strategy = Selector().strategy(user=owner)
     for product in products:
@@ -76,21 +104,223 @@ def fill_basket(*, owner, products, quantities: dict[int, int], location: Locati
     return basket
 
 
-def allocate_basket(*, basket, location: Location, reference: str, by=None):
-    """All the basket's units at the location, or none (raises InsufficientStock)."""
-    return stock.allocate(
-        location=location, quantities=basket_quantities(basket), reference=reference, by=by
+# --- placing an order: one path for every channel ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """A click-and-collect order's store and who will collect it."""
+
+    store: Location
+    name: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class TillPayment:
+    """Paid at the store's till: no gateway, the units leave with the customer at once."""
+
+    name: str = "Till"
+
+
+def place_order(
+    *,
+    basket,
+    user,
+    channel: str,
+    location: Location,
+    shipping_method,
+    order_number: str = "",
+    shipping_address=None,
+    billing_address=None,
+    pickup: Pickup | None = None,
+    till: TillPayment | None = None,
+    guest_email: str = "",
+    by=None,
+    surcharges=None,
+) -> Order:
+    """Place an order from a basket, all or nothing, in one transaction: the order (with its
+    pickup code and ready time for a collect order), its stock (allocated at ``location``, or
+    sold from it at the till: never units promised to others), the payment (the configured
+    gateway, or the till) and the shopper's confirmation, sent once it commits.
+
+    A shortage (InsufficientStock) or a declined payment (PaymentError) leaves nothing behind:
+    no order, no stock change, no charge. ``by`` is the staff member at a till.
+    """
+    if pickup is not None and not (pickup.store.is_active and pickup.store.click_and_collect):
+        raise CheckoutRefused(f"{pickup.store.name} does not offer click and collect.")
+    with transaction.atomic():
+        # The stock first: a shopper who loses the race for the last unit gets no order at all.
+        stock.lock_available(
+            location=location, quantities=basket_quantities(basket), for_sale_now=till is not None
+        )
+        charge = shipping_method.calculate(basket)
+        total = OrderTotalCalculator().calculate(basket, charge, surcharges=surcharges)
+        number = order_number or str(OrderNumberGenerator().order_number(basket))
+        fields = {"channel": channel}
+        if pickup is not None:
+            fields.update(
+                pickup_location=pickup.store,
+                pickup_code=new_pickup_code(),
+                ready_by=ready_time(pickup.store),
+                pickup_name=pickup.name,
+                pickup_phone=pickup.phone,
+            )
+        if till is not None:
+            fields["status"] = statuses.COMPLETED
+        if guest_email and user is None:
+            fields["guest_email"] = guest_email
+        placer, customer = OrderPlacementMixin(), user or AnonymousUser()
+        order = OrderCreator().place_order(
+            basket=basket,
+            total=total,
+            shipping_method=shipping_method,
+            shipping_charge=charge,
+            user=user,
+            shipping_address=placer.create_shipping_address(customer, shipping_address),
+            billing_address=placer.create_billing_address(customer, billing_address),
+            order_number=number,
+            surcharges=surcharges,
+            **fields,
+        )
+        if till is not None:
+            stock.sell_order(order=order, location=location, by=by)
+            _record_payment(order, total, source=till.name, reference=f"TILL-{number}")
+        else:
+            stock.allocate_order(order=order, location=location, by=by or user)
+            provider = gateway()
+            reference = provider.charge(
+                order_number=number, amount=total.incl_tax, currency=total.currency
+            )
+            _record_payment(order, total, source=provider.name, reference=reference)
+        basket.submit()
+        if till is None:
+            transaction.on_commit(lambda: send_order_placed_email(order))
+    return order
+
+
+def _record_payment(order, total, *, source: str, reference: str) -> None:
+    """The order's payment source and its "Settled" event, for every line."""
+    source_type, _ = SourceType.objects.get_or_create(name=source)
+    Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency=total.currency,
+        amount_allocated=total.incl_tax,
+        amount_debited=total.incl_tax,
+        reference=reference,
+    )
+    event_type, _ = PaymentEventType.objects.get_or_create(name="Settled")
+    event = order.payment_events.create(
+        event_type=event_type, amount=total.incl_tax, reference=reference
+    )
+    for line in order.lines.all():
+        event.line_quantities.create(line=line, quantity=line.quantity)
+
+
+def new_pickup_code() -> str:
+    """A pickup code no other order has."""
+    for _ in range(10):
+        code = pickup_codes.new_code()
+        if not Order.objects.filter(pickup_code=code).exists():
+            return code
+    raise RuntimeError("could not draw an unused pickup code")
+
+
+def send_order_placed_email(order) -> None:
+    """The shopper's confirmation (pickup code, store and QR for a collect order), with a link
+    to the order's status page. A mail failure is logged: the order stands."""
+    if order.user_id:
+        path = reverse("customer:order", kwargs={"order_number": order.number})
+    else:
+        path = reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
+    context = {
+        "user": order.user,
+        "order": order,
+        "lines": order.lines.all(),
+        "status_url": f"http://{Site.objects.get_current().domain}{path}",
+    }
+    try:
+        OrderDispatcher().send_order_placed_email_for_user(order, context)
+    except Exception:
+        logger.exception("could not send the confirmation of order %s", order.number)
+
+
+# --- one-step orders for the API ---------------------------------------------------------------
+
+
+def place_collect_order(
+    *,
+    user,
+    store: Location,
+    quantities: dict[int, int],
+    collector_name: str,
+    collector_phone: str = "",
+    idempotency_key: str = "",
+) -> tuple[Order, bool]:
+    """A click-and-collect order in one step (the mobile app), in the ``api`` channel.
+    Returns the order and whether it was placed now (False: the idempotency key had already
+    placed it)."""
+    return _place_in_one_step(
+        user=user,
+        location=store,
+        quantities=quantities,
+        shipping_method=CollectInStore(),
+        idempotency_key=idempotency_key,
+        pickup=Pickup(store=store, name=collector_name, phone=collector_phone),
     )
 
 
-def release_basket(*, basket, location: Location, reference: str, by=None):
-    """Give back what ``allocate_basket`` took, when the payment fails."""
-    return stock.release(
+def place_delivery_order(
+    *, user, quantities: dict[int, int], address: dict, idempotency_key: str = ""
+) -> tuple[Order, bool]:
+    """A home-delivery order in one step (allocated at the warehouse, delivery charged)."""
+    return _place_in_one_step(
+        user=user,
+        location=delivery_location(),
+        quantities=quantities,
+        shipping_method=StandardDelivery(),
+        idempotency_key=idempotency_key,
+        shipping_address=ShippingAddress(**address),
+    )
+
+
+def _place_in_one_step(*, user, location, quantities, idempotency_key="", **placement):
+    with transaction.atomic():
+        if idempotency_key:
+            # One checkout per shopper at a time, so a retry racing the first request waits
+            # for it and then finds its order instead of placing a second one.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            previous = ApiCheckout.objects.filter(user=user, key=idempotency_key).first()
+            if previous is not None:
+                return previous.order, False
+        basket = fill_basket(owner=user, quantities=quantities, location=location)
+        order = place_order(
+            basket=basket, user=user, channel=Order.Channel.API, location=location, **placement
+        )
+        if idempotency_key:
+            ApiCheckout.objects.create(user=user, key=idempotency_key, order=order)
+    return order, True
+
+
+def sell_at_till(*, location: Location, quantities: dict[int, int], by, customer=None, email=""):
+    """A till sale: an order in the ``store`` channel, paid at the till, its units sold from
+    the store's stock at once (raises InsufficientStock, nothing written)."""
+    basket = fill_basket(
+        owner=customer, quantities=quantities, location=location, public_only=False
+    )
+    return place_order(
+        basket=basket,
+        user=customer,
+        channel=Order.Channel.STORE,
         location=location,
-        quantities=basket_quantities(basket),
-        reference=reference,
+        shipping_method=NoShippingRequired(),
+        till=TillPayment(),
+        guest_email=email,
         by=by,
-        note="payment failed",
     )
 
 
@@ -125,129 +355,3 @@ def basket_collect_status(basket, store: Location) -> BasketCollectStatus:
             None,
         )
     return status
-
-
-class CheckoutRefused(Exception):
-    """An order that cannot be placed as asked; nothing was written or charged."""
-
-
-def place_collect_order(
-    *,
-    user,
-    store: Location,
-    quantities: dict[int, int],
-    collector_name: str,
-    collector_phone: str = "",
-    idempotency_key: str = "",
-) -> tuple[Order, bool]:
-    """Place a click-and-collect order in one step, for the mobile app and other integrations.
-
-    Allocated at the store, charged, placed in the ``api`` channel, all in one transaction: a
-    shortage (InsufficientStock) or a declined payment leaves nothing behind. Returns the order
-    and whether it was placed now (False: the idempotency key had already placed it).
-    """
-    if not (store.is_active and store.click_and_collect):
-        raise CheckoutRefused(f"{store.name} does not offer click and collect.")
-    return _place_api_order(
-        user=user,
-        location=store,
-        quantities=quantities,
-        shipping=CollectInStore(),
-        idempotency_key=idempotency_key,
-        pickup_location=store,
-        pickup_code=new_pickup_code,
-        ready_by=lambda: ready_time(store),
-        pickup_name=collector_name,
-        pickup_phone=collector_phone,
-    )
-
-
-def place_delivery_order(
-    *, user, quantities: dict[int, int], address: dict, idempotency_key: str = ""
-) -> tuple[Order, bool]:
-    """Place a home-delivery order in one step (allocated at the warehouse, charged with
-    delivery, ``api`` channel), with the same all-or-nothing rule as ``place_collect_order``."""
-    return _place_api_order(
-        user=user,
-        location=warehouse(),
-        quantities=quantities,
-        shipping=StandardDelivery(),
-        idempotency_key=idempotency_key,
-        shipping_address=lambda: ShippingAddress.objects.create(**address),
-    )
-
-
-def _place_api_order(
-    *, user, location, quantities, shipping, idempotency_key="", **order_fields
-) -> tuple[Order, bool]:
-    """Basket, allocation, payment and order in one transaction. ``order_fields`` are passed
-    to Oscar's OrderCreator; callables among them are called once the stock is secured."""
-    with transaction.atomic():
-        if idempotency_key:
-            # One checkout per shopper at a time, so a retry racing the first request waits
-            # for it and then finds its order instead of placing a second one.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            previous = ApiCheckout.objects.filter(user=user, key=idempotency_key).first()
-            if previous is not None:
-                return previous.order, False
-        if not quantities:
-            raise CheckoutRefused("Add at least one product.")
-        products = Product.objects.filter(pk__in=list(quantities), is_public=True)
-        missing = set(quantities) - {p.pk for p in products}
-        if missing:
-            raise CheckoutRefused(f"No product {', '.join(map(str, sorted(missing)))}.")
-
-        basket = fill_basket(
-            owner=user, products=products, quantities=quantities, location=location
-        )
-        number = str(OrderNumberGenerator().order_number(basket))
-        allocate_basket(basket=basket, location=location, reference=number, by=user)
-        charge = shipping.calculate(basket)
-        total = OrderTotalCalculator().calculate(basket, charge)
-        provider = gateway()
-        reference = provider.charge(
-            order_number=number, amount=total.incl_tax, currency=total.currency
-        )
-        fields = {
-            name: value() if callable(value) else value for name, value in order_fields.items()
-        }
-        order = OrderCreator().place_order(
-            basket=basket,
-            total=total,
-            shipping_method=shipping,
-            shipping_charge=charge,
-            user=user,
-            order_number=number,
-            channel=Order.Channel.API,
-            **fields,
-        )
-        source_type, _ = SourceType.objects.get_or_create(name=provider.name)
-        Source.objects.create(
-            order=order,
-            source_type=source_type,
-            currency=total.currency,
-            amount_allocated=total.incl_tax,
-            amount_debited=total.incl_tax,
-            reference=reference,
-        )
-        basket.submit()
-        if idempotency_key:
-            ApiCheckout.objects.create(user=user, key=idempotency_key, order=order)
-        transaction.on_commit(lambda: send_order_placed_email(order))
-    return order, True
-
-
-def new_pickup_code() -> str:
-    """A pickup code no other order has."""
-    for _ in range(10):
-        code = pickup_codes.new_code()
-        if not Order.objects.filter(pickup_code=code).exists():
-            return code
-    raise RuntimeError("could not draw an unused pickup code")
-
-
-def send_order_placed_email(order) -> None:
-    """The confirmation Oscar's checkout sends (pickup code, store, QR), for an API order."""
-    OrderDispatcher().send_order_placed_email_for_user(
-        order, {"user": order.user, "order": order, "lines": order.lines.all()}
-    )

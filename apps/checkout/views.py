@@ -1,13 +1,14 @@
-"""Checkout with a delivery-or-collect step, and stock allocated before payment is taken."""
+"""The web checkout: Oscar's steps with a delivery-or-collect step, and the order placed by
+``services.place_order`` like every other channel's."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
+from oscar.apps.checkout import signals
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition, PassedSkipCondition
-from oscar.apps.payment.exceptions import RedirectRequired
+from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
 from apps.inventory.services import InsufficientStock
@@ -24,8 +25,6 @@ from .session import CheckoutSessionMixin
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
-SourceType = get_model("payment", "SourceType")
-Source = get_model("payment", "Source")
 
 
 class FulfilmentChosenMixin:
@@ -104,7 +103,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
             next_url = reverse("checkout:payment-method")
         else:
             session.deliver()
-            services.bind_basket(basket, services.warehouse())
+            services.bind_basket(basket, services.delivery_location())
             next_url = reverse("checkout:shipping-address")
         session.mark_fulfilment_chosen()
         return redirect(next_url)
@@ -121,15 +120,28 @@ class ShippingMethodView(FulfilmentChosenMixin, oscar_views.ShippingMethodView):
 
 
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
-    """Allocate the basket at its location before any payment is taken; release it on failure."""
+    """Place the order through ``services.place_order`` (allocation, payment, order, in one
+    transaction); this view only turns its refusals into messages."""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(payment_gateway_name=gateway().name, **kwargs)
 
     def fulfilment_location(self) -> Location:
-        return self.get_collect_location() or services.warehouse()
+        return self.get_collect_location() or services.delivery_location()
 
-    def submit(self, user, basket, *args, **kwargs):
+    def submit(
+        self,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        payment_kwargs=None,
+        order_kwargs=None,
+        surcharges=None,
+    ):
         # A double-clicked "Place order": the second request waits here for the first.
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
         if locked.status == Basket.SUBMITTED:
@@ -137,52 +149,46 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             if order is not None:
                 self.request.session["checkout_order_id"] = order.pk
                 return redirect("checkout:thank-you")
+        location = self.fulfilment_location()
         # Lines added since the delivery-or-collect choice go to the same place (before freezing).
-        services.bind_basket(basket, self.fulfilment_location())
-        return super().submit(user, basket, *args, **kwargs)
-
-    def handle_payment(self, order_number, total, **kwargs):
-        basket, location = self.request.basket, self.fulfilment_location()
+        services.bind_basket(basket, location)
+        order_number = self.generate_order_number(basket)
+        self.checkout_session.set_order_number(order_number)
+        self.freeze_basket(basket)
+        self.checkout_session.set_submitted_basket(basket)
+        signals.pre_payment.send_robust(sender=self, view=self)
+        store = self.get_collect_location()
+        collector = self.checkout_session.collector()
         try:
-            with transaction.atomic():
-                services.allocate_basket(basket=basket, location=location, reference=order_number)
+            order = services.place_order(
+                basket=basket,
+                user=user if user.is_authenticated else None,
+                channel=Order.Channel.WEB,
+                location=location,
+                shipping_method=shipping_method,
+                order_number=order_number,
+                shipping_address=shipping_address,
+                billing_address=billing_address,
+                pickup=services.Pickup(store, collector["name"], collector["phone"])
+                if store is not None
+                else None,
+                guest_email=(order_kwargs or {}).get("guest_email", ""),
+                surcharges=surcharges,
+            )
         except InsufficientStock as exc:
             self.restore_frozen_basket()
             messages.error(self.request, f"{exc} No order was placed and nothing was charged.")
-            raise RedirectRequired(reverse("basket:summary")) from exc
-        provider = gateway()
-        try:
-            reference = provider.charge(
-                order_number=order_number, amount=total.incl_tax, currency=total.currency
+            return redirect("basket:summary")
+        except (PaymentError, services.CheckoutRefused) as exc:
+            self.restore_frozen_basket()
+            return self.render_payment_details(
+                self.request, error=str(exc), **(payment_kwargs or {})
             )
-        except Exception:
-            services.release_basket(basket=basket, location=location, reference=order_number)
-            raise
-        source_type, _ = SourceType.objects.get_or_create(name=provider.name)
-        self.add_payment_source(
-            Source(
-                source_type=source_type,
-                currency=total.currency,
-                amount_allocated=total.incl_tax,
-                amount_debited=total.incl_tax,
-                reference=reference,
-            )
-        )
-        self.add_payment_event("Settled", total.incl_tax, reference=reference)
+        signals.post_payment.send_robust(sender=self, view=self)
+        return self.handle_successful_order(order)
 
-    def handle_order_placement(self, order_number, user, basket, *args, **kwargs):
-        kwargs["channel"] = Order.Channel.WEB
-        store = self.get_collect_location()
-        if store is not None:
-            collector = self.checkout_session.collector()
-            kwargs.update(
-                pickup_location=store,
-                pickup_code=services.new_pickup_code(),
-                ready_by=ready_time(store),
-                pickup_name=collector["name"],
-                pickup_phone=collector["phone"],
-            )
-        return super().handle_order_placement(order_number, user, basket, *args, **kwargs)
+    def send_order_placed_email(self, order):
+        """Nothing here: ``services.place_order`` sends the confirmation once the order commits."""
 
 
 class ThankYouView(oscar_views.ThankYouView):

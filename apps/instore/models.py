@@ -1,8 +1,27 @@
-"""Returns taken at a store's counter, for orders from any channel."""
+"""What a store's counter records: sales at the till, and returns of orders from any channel."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class TillSale(models.Model):
+    """An order sold at a store's till: where, by whom and when."""
+
+    order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="till_sale")
+    location = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="till_sales"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Till sale {self.order_id} at {self.location}"
 
 
 class CounterReturn(models.Model):

@@ -8,27 +8,24 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
-from oscar.apps.shipping.methods import NoShippingRequired
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
 
-from apps.checkout.services import fill_basket
+from apps.checkout.services import CheckoutRefused, sell_at_till
 from apps.inventory import services as stock
 from apps.order import statuses
-from apps.pickup.models import PickupEvent
-from apps.pickup.services import can_act_for, is_manager_of
 from apps.profiles import phones
 from apps.profiles.selectors import customers_matching
 from apps.stores.models import Location
+from apps.stores.selectors import can_act_for, is_manager_of
 
-from .models import CounterReturn
+from .models import CounterReturn, TillSale
+from .signals import return_taken
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
-Product = get_model("catalogue", "Product")
-OrderCreator = get_class("order.utils", "OrderCreator")
-OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
-OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+
+#: Orders the counter can take lines of back: handed over, sold at a till or delivered.
+RETURNABLE_STATUSES = (statuses.COLLECTED, statuses.COMPLETED, statuses.DISPATCHED)
 
 
 class InstoreError(Exception):
@@ -66,47 +63,25 @@ def customer_for_sale(text: str) -> tuple:
 def sell(
     *, location: Location, quantities: dict[int, int], by, customer=None, customer_email: str = ""
 ) -> Order:
-    """Record a till sale: an order in the ``store`` channel, stock taken from the store's records.
-
-    Never takes units promised to pickup orders (raises InsufficientStock, nothing is written).
-    """
+    """Record a till sale: an order in the ``store`` channel, stock taken from the store's records
+    (never units promised to pickup orders: raises InsufficientStock, nothing is written)."""
     if not can_act_for(by, location):
         raise PermissionDenied("You can only sell from your own store.")
     if not quantities:
         raise InstoreError("Scan at least one product.")
-    basket = fill_basket(
-        owner=customer,
-        products=Product.objects.filter(pk__in=list(quantities)),
-        quantities=quantities,
-        location=location,
-    )
-    stock.sell_in_store(location=location, quantities=quantities, by=by)
-    number = str(OrderNumberGenerator().order_number(basket))
-    shipping = NoShippingRequired()
-    charge = shipping.calculate(basket)
-    total = OrderTotalCalculator().calculate(basket, charge)
-    order = OrderCreator().place_order(
-        basket=basket,
-        total=total,
-        shipping_method=shipping,
-        shipping_charge=charge,
-        user=customer,
-        order_number=number,
-        status=statuses.COMPLETED,
-        channel=Order.Channel.STORE,
-        guest_email="" if customer else customer_email,
-    )
-    order.lines.update(num_allocated=0)
-    basket.submit()
-    PickupEvent.objects.create(
-        order=order, kind=PickupEvent.Kind.SOLD, user=by, detail={"store": location.code}
-    )
+    try:
+        order = sell_at_till(
+            location=location, quantities=quantities, by=by, customer=customer, email=customer_email
+        )
+    except CheckoutRefused as exc:
+        raise InstoreError(str(exc)) from exc
+    TillSale.objects.create(order=order, location=location, user=by)
     return order
 
 
 def returnable(line) -> int:
-    returned = line.counter_returns.aggregate(n=Sum("quantity"))["n"] or 0
-    return line.quantity - returned
+    """Units of the line not yet brought back (reads prefetched returns when there are)."""
+    return line.quantity - sum(item.quantity for item in line.counter_returns.all())
 
 
 @transaction.atomic
@@ -123,13 +98,13 @@ def take_return(
     if not can_act_for(by, location):
         raise PermissionDenied("You can only take returns at your own store.")
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-    if order.status not in (statuses.COLLECTED, statuses.COMPLETED, statuses.DISPATCHED):
+    if order.status not in RETURNABLE_STATUSES:
         raise InstoreError(
             f"Order {order.number} is {order.status}: only handed-over orders can be returned."
         )
     lines = {line.pk: line for line in order.lines.all()}
     refund = Decimal("0.00")
-    back_on_sale, taken = {}, []
+    taken = []
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is None or not 0 < quantity <= returnable(line):
@@ -148,26 +123,21 @@ def take_return(
                 user=by,
             )
         )
-        if not damaged:
-            back_on_sale[line.product_id] = back_on_sale.get(line.product_id, 0) + quantity
-    if back_on_sale:
-        stock.return_to_stock(
-            location=location, quantities=back_on_sale, by=by, order=order, note=reason[:255]
-        )
+    if not damaged:
+        stock.return_to_stock(location=location, returns=taken, by=by)
     ids = [item.pk for item in taken]
-    transaction.on_commit(lambda: queue_return_receipt(ids))
+    transaction.on_commit(lambda: announce_return(ids))
     return refund
 
 
-def queue_return_receipt(return_ids: list[int]) -> None:
-    """Queue the customer's receipt for a return; a broker failure is logged, and the sweeper
-    (pickup.tasks.send_pending_notifications) sends it later."""
-    from .tasks import send_return_receipt
-
-    try:
-        send_return_receipt.delay(return_ids)
-    except Exception:
-        logger.exception("could not queue the receipt for counter returns %s", return_ids)
+def announce_return(return_ids: list[int]) -> None:
+    """Tell the receivers (the customer's receipt) about committed returns; a receiver's
+    failure is logged, and the notification sweeper sends the receipt later."""
+    for receiver, result in return_taken.send_robust(sender=CounterReturn, return_ids=return_ids):
+        if isinstance(result, Exception):
+            logger.error(
+                "returns %s: %s failed", return_ids, receiver, exc_info=(type(result), result, None)
+            )
 
 
 def count_shelf(*, location: Location, product_id: int, counted: int, by, note: str = "") -> None:

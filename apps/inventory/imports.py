@@ -2,8 +2,8 @@
 
 Every row is checked before anything is written. A bad row rejects the whole file with its line
 number and reason, unless the caller asked to skip bad rows; then the good rows are applied and
-the skipped ones reported. The writes are bulk (one locked read, one bulk update and one bulk
-insert of ledger rows per location), inside one transaction.
+the skipped ones reported. The writes are ``services.apply_feed`` (one locked read, one bulk
+update and one bulk insert of ledger rows per location), inside one transaction.
 """
 
 from __future__ import annotations
@@ -17,18 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
-from .bulk import insert_rows, set_column
-from .models import StockImport, StockMovement
-from .services import create_missing_stockrecords
+from .models import StockImport
+from .services import BulkRow, apply_feed
 
-StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
-Reason = StockMovement.Reason
 
 HEADERS = {
     frozenset({"location", "sku", "on_hand"}): StockImport.Mode.COUNT,
@@ -244,71 +240,15 @@ def _apply(
     for row in rows:
         by_location[row.location.pk].append(row)
     applied, errors = 0, []
-    now = timezone.now()
     for location_rows in by_location.values():
-        location = location_rows[0].location
-        product_ids = [r.product_id for r in location_rows]
-        create_missing_stockrecords(location, product_ids)
-        # Lock this location's rows in primary-key order, reading only the figures we need.
-        locked = {
-            product_id: (pk, on_hand, allocated)
-            for pk, product_id, on_hand, allocated in StockRecord.objects.select_for_update()
-            .filter(partner_id=location.partner_id, product_id__in=product_ids)
-            .order_by("pk")
-            .values_list("pk", "product_id", "num_in_stock", "num_allocated")
-        }
-        new_on_hand, movements = {}, []
-        for row in location_rows:
-            pk, on_hand, allocated = locked[row.product_id]
-            target = row.quantity if mode == StockImport.Mode.COUNT else on_hand + row.quantity
-            if target < allocated:
-                errors.append(
-                    RowError(
-                        row.line,
-                        f"would leave {target} on hand at {location.code} but {allocated} are allocated to orders",
-                    )
-                )
-                continue
-            applied += 1
-            delta = target - on_hand
-            if delta == 0:
-                continue
-            new_on_hand[pk] = target
-            reason = (
-                Reason.RECEIPT
-                if mode == StockImport.Mode.DELTA and delta > 0
-                else Reason.ADJUSTMENT
-            )
-            movements.append(
-                (
-                    pk,
-                    location.pk,
-                    row.product_id,
-                    delta,
-                    0,
-                    reason,
-                    stock_import.pk,
-                    stock_import.user_id,
-                    f"import line {row.line}",
-                    now,
-                )
-            )
-        set_column(StockRecord, "num_in_stock", new_on_hand, date_updated=now)
-        insert_rows(StockMovement, MOVEMENT_FIELDS, movements)
+        done, refused = apply_feed(
+            location=location_rows[0].location,
+            rows=[BulkRow(row.line, row.product_id, row.quantity) for row in location_rows],
+            counts=mode == StockImport.Mode.COUNT,
+            stock_import=stock_import,
+        )
+        applied += done
+        errors += [RowError(line, reason) for line, reason in refused]
         if progress:
             progress(len(location_rows))
     return applied, errors
-
-
-MOVEMENT_FIELDS = [
-    "stockrecord",
-    "location",
-    "product",
-    "on_hand_delta",
-    "allocated_delta",
-    "reason",
-    "stock_import",
-    "user",
-    "note",
-    "created_at",
-]

@@ -32,6 +32,26 @@ class StockImport(models.Model):
         return f"{self.filename or 'import'} ({self.rows_applied}/{self.rows_total} rows)"
 
 
+class StockCount(models.Model):
+    """One count of a location's shelves (console, dashboard or API): the ledger rows it made
+    point at it."""
+
+    location = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="stock_counts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Count at {self.location} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class ImmutableRowError(Exception):
     pass
 
@@ -77,13 +97,23 @@ class StockMovement(models.Model):
     stock_import = models.ForeignKey(
         StockImport, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
     )
+    stock_count = models.ForeignKey(
+        StockCount, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    counter_return = models.ForeignKey(
+        "instore.CounterReturn",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
+    )
     reference = models.CharField(
         max_length=64,
         blank=True,
         default="",
         db_default="",
         db_index=True,
-        help_text="Order number, also before the order exists",
+        help_text="Order number, or another caller's reference",
     )
     transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
     user = models.ForeignKey(
@@ -111,3 +141,14 @@ class StockMovement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRowError("Stock movements are never deleted: record a new one.")
+
+    #: What a row can point at as its cause; a row with none of these has no source.
+    SOURCES = ("order_line", "counter_return", "transfer_id", "stock_count", "stock_import")
+
+    @classmethod
+    def has_source(cls) -> models.Q:
+        """Rows that point at what caused them (for ``check_stock_ledger``)."""
+        q = models.Q()
+        for name in cls.SOURCES:
+            q |= models.Q(**{f"{name}__isnull": False})
+        return q

@@ -1,15 +1,18 @@
-"""Reads of stock: available to sell, for many products at many locations, in one query."""
+"""Reads of stock: available to sell, for many products at many locations, in one query; the
+products of a listing with the one stock record it needs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from oscar.core.loading import get_model
 
+Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
+StockMovement = get_model("inventory", "StockMovement")
 
 
 def _ids(objects: Iterable) -> list[int]:
@@ -87,6 +90,64 @@ def locations_with_everything(*, quantities: Mapping[int, int], locations: Itera
     return {lid for lid, met in lines_met.items() if met == len(quantities)}
 
 
+def mark_stocked(results, *, quantities: Mapping[int, int]):
+    """Set ``has_everything`` on store finder results (``StoreResult``): whether each store has
+    all the units asked for (one query). Returns the results."""
+    stocked = locations_with_everything(
+        quantities=quantities, locations=[result.store for result in results]
+    )
+    for result in results:
+        result.has_everything = result.store.pk in stocked
+    return results
+
+
+def listing_queryset():
+    """Products with what a product card needs, and only the warehouse's stock record:
+    Oscar's base queryset would fetch every location's record of every product."""
+    return (
+        Product.objects.base_queryset()
+        .prefetch_related(None)
+        .prefetch_related(
+            "children",
+            "product_options",
+            "product_class__options",
+            "images",
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.filter(partner__location__kind="warehouse"),
+            ),
+        )
+    )
+
+
+def with_store_units(products, store):
+    """Set ``my_store_units`` (available to sell at the shopper's store) on each product."""
+    products = list(products)
+    if store is not None and products:
+        units = availability(products=products, locations=[store])
+        for product in products:
+            product.my_store_units = units.at(product, store)
+    return products
+
+
+def load_search_results(results, *, store=None) -> None:
+    """Give a page of search results their products in one go (Haystack loads them one by one)."""
+    ids = [int(r.pk) for r in results]
+    products = listing_queryset().in_bulk(ids)
+    with_store_units(products.values(), store)
+    for result in results:
+        result._object = products.get(int(result.pk))
+
+
+def product_ids_available_at(store) -> list[int]:
+    """Ids of the products the store can sell now (for the "available at my store" filter)."""
+    return list(
+        StockRecord.objects.filter(partner_id=store.partner_id)
+        .filter(num_in_stock__gt=F("num_allocated") + store.safety_buffer)
+        .values_list("product_id", flat=True)
+    )
+
+
 def ledger_drift():
     """Stock records whose figures differ from the sum of their movements.
 
@@ -106,3 +167,13 @@ def ledger_drift():
     records = StockRecord.objects.filter(pk__in=list(found)).select_related("product", "partner")
     for record in records.order_by("pk"):
         yield record, *found[record.pk]
+
+
+def movements_without_source() -> QuerySet:
+    """Ledger rows that name no cause (no order line, return, transfer, count or import),
+    oldest first: written before sources were kept, or behind the services' back."""
+    return (
+        StockMovement.objects.exclude(StockMovement.has_source())
+        .select_related("location", "product")
+        .order_by("created_at", "pk")
+    )

@@ -7,6 +7,11 @@ against the new row, so two checkouts can never both take the last unit. Several
 always taken in primary-key order, so two baskets holding the same products in opposite orders
 cannot deadlock; a line that fails raises, and the surrounding transaction undoes the lines
 already taken (all or nothing). Database check constraints on the stock record back this up.
+
+Every ledger row names its reason and what caused it (``StockMovement.SOURCES``): the order line
+of a web, API or till sale, the counter return, the transfer, the count or the import batch.
+Orders' own allocated counts (``Line.num_allocated``) are kept here too, beside the stock's.
+Bulk writes (imports, the demo shop's opening stock) take the same locks in the same order.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
-from .models import StockImport, StockMovement
+from .bulk import insert_rows, set_column
+from .models import StockCount, StockImport, StockMovement
 
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
@@ -129,7 +136,9 @@ def apply_changes(
     by=None,
     order=None,
     order_lines: Mapping[int, object] | None = None,
+    counter_returns: Mapping[int, object] | None = None,
     stock_import: StockImport | None = None,
+    stock_count: StockCount | None = None,
     transfer_id: uuid.UUID | None = None,
     reference: str = "",
     note: str = "",
@@ -137,11 +146,12 @@ def apply_changes(
     """Apply row changes in primary-key order with conditional updates, and write the ledger.
 
     ``floor`` is how many units must stay available to sell where a change lowers it (the
-    location's safety buffer for allocations, zero otherwise).
+    location's safety buffer for allocations, zero otherwise). ``order_lines`` and
+    ``counter_returns`` (product id -> row) say which row caused each product's change.
     """
     changes = sorted(changes, key=lambda c: c.stockrecord.pk)
-    order_lines = order_lines or {}
-    with transaction.atomic():
+    order_lines, counter_returns = order_lines or {}, counter_returns or {}
+    with transaction.atomic(), stock_signals([c.stockrecord.pk for c in changes]):
         for change in changes:
             _apply_one(location, change, floor)
         return StockMovement.objects.bulk_create(
@@ -155,7 +165,9 @@ def apply_changes(
                     reason=reason,
                     order=order,
                     order_line=order_lines.get(c.stockrecord.product_id),
+                    counter_return=counter_returns.get(c.stockrecord.product_id),
                     stock_import=stock_import,
+                    stock_count=stock_count,
                     transfer_id=transfer_id,
                     reference=reference or (order.number if order is not None else ""),
                     user=by if by is not None and by.is_authenticated else None,
@@ -196,6 +208,37 @@ def _apply_one(location: Location, change: Change, floor: int) -> None:
     )
 
 
+class stock_signals:
+    """Oscar's ``pre_save``/``post_save`` for the stock records a change touches, as Oscar's own
+    ``allocate`` sends them, so its low-stock alerts open and close. Only records with a
+    low-stock threshold or an open alert are signalled (one query to find them): the others
+    have nothing to tell Oscar's receiver, and a bulk import must not pay one query a row."""
+
+    def __init__(self, record_ids):
+        self.record_ids = list(record_ids)
+
+    def _watched(self):
+        return list(
+            StockRecord.objects.filter(pk__in=self.record_ids)
+            .filter(Q(low_stock_threshold__isnull=False) | Q(alerts__status="Open"))
+            .select_related("product__product_class")
+            .distinct()
+        )
+
+    def __enter__(self):
+        self.watched = self._watched() if self.record_ids else []
+        for record in self.watched:
+            record.pre_save_signal()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None and self.watched:
+            fresh = StockRecord.objects.filter(pk__in=[r.pk for r in self.watched])
+            for record in fresh.select_related("product__product_class"):
+                record.post_save_signal()
+        return False
+
+
 def _changes_for(
     location: Location,
     quantities: Quantities,
@@ -222,7 +265,7 @@ def _changes_for(
     ]
 
 
-# --- what a store manager does ------------------------------------------------------------
+# --- what a store does -------------------------------------------------------------------
 
 
 def allocate(
@@ -234,7 +277,7 @@ def allocate(
     order_lines=None,
     reference="",
 ) -> list[StockMovement]:
-    """Promise units to an order: all lines or none, never below the safety buffer."""
+    """Promise units: all lines or none, never below the safety buffer."""
     _check_quantities(quantities)
     return apply_changes(
         location=location,
@@ -258,7 +301,7 @@ def release(
     reference="",
     note="",
 ) -> list[StockMovement]:
-    """Give promised units back to sale (cancelled, short-picked or not collected)."""
+    """Give promised units back to sale."""
     _check_quantities(quantities)
     return apply_changes(
         location=location,
@@ -275,7 +318,7 @@ def release(
 def hand_over(
     *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
 ) -> list[StockMovement]:
-    """Promised units leave the building with the customer: on hand and allocated both go down."""
+    """Promised units leave the building: on hand and allocated both go down."""
     _check_quantities(quantities)
     return apply_changes(
         location=location,
@@ -290,7 +333,7 @@ def hand_over(
 def sell_in_store(
     *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None
 ) -> list[StockMovement]:
-    """A till sale: units leave on hand, never taking units promised to pickup orders."""
+    """Units leave on hand at once, never taking units promised to pickup orders."""
     _check_quantities(quantities)
     return apply_changes(
         location=location,
@@ -302,56 +345,189 @@ def sell_in_store(
     )
 
 
-def return_to_stock(
-    *, location: Location, quantities: Quantities, by=None, order=None, order_lines=None, note=""
-) -> list[StockMovement]:
-    """Returned units go back on hand at the location that takes them back."""
+def lock_available(*, location: Location, quantities: Quantities, for_sale_now: bool = False):
+    """Lock the location's rows for these products (primary-key order) and refuse now
+    (InsufficientStock) unless every unit can be had: allocated (above the safety buffer) or,
+    ``for_sale_now``, sold at the till. Checkout calls it before creating an order, so a
+    shopper who loses the race for the last unit never gets as far as an order; the rows stay
+    locked until the caller's transaction ends."""
     _check_quantities(quantities)
+    floor = 0 if for_sale_now else location.safety_buffer
+    records = (
+        StockRecord.objects.select_for_update()
+        .filter(partner_id=location.partner_id, product_id__in=list(quantities))
+        .select_related("product")
+        .order_by("pk")
+    )
+    found = {record.product_id: record for record in records}
+    for product_id, units in sorted(quantities.items()):
+        record = found.get(product_id)
+        available = max(record.num_in_stock - record.num_allocated - floor, 0) if record else 0
+        if available < units:
+            product = record.product if record else Product.objects.get(pk=product_id)
+            raise InsufficientStock(
+                product=product, location=location, requested=units, available=available
+            )
+
+
+# --- orders: every unit counted against its order line ----------------------------------------
+
+
+def _line_quantities(lines: Mapping) -> tuple[dict[int, int], dict[int, object]]:
+    """(product id -> units, product id -> line) of ``{line: units}``; lines of one product
+    add up (the ledger row names the last of them)."""
+    quantities: dict[int, int] = {}
+    by_product: dict[int, object] = {}
+    for line, units in lines.items():
+        if units:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + units
+            by_product[line.product_id] = line
+    return quantities, by_product
+
+
+def allocate_order(*, order, location: Location, by=None) -> list[StockMovement]:
+    """Promise every line of a just-placed order at the location: all or none (raises
+    InsufficientStock), each ledger row pointing at its order line."""
+    lines = {line: line.quantity for line in order.lines.all()}
+    quantities, by_product = _line_quantities(lines)
+    return allocate(
+        location=location, quantities=quantities, by=by, order=order, order_lines=by_product
+    )
+
+
+def release_lines(*, order, location: Location, lines: Mapping, by=None, note="") -> list:
+    """Give some promised units of an order's lines back to sale ({line: units}): short
+    picks, cancellations, orders not collected. The lines promise that much less."""
+    for line, units in lines.items():
+        if not 0 < units <= line.num_allocated:
+            raise InvalidStockChange(
+                f"{line.title} has {line.num_allocated} promised, not {units}."
+            )
+    quantities, by_product = _line_quantities(lines)
+    if not quantities:
+        return []
+    movements = release(
+        location=location,
+        quantities=quantities,
+        by=by,
+        order=order,
+        order_lines=by_product,
+        note=note[:255],
+    )
+    for line, units in lines.items():
+        line.num_allocated -= units
+        line.allocation_cancelled = line.num_allocated == 0
+        line.save(update_fields=["num_allocated", "allocation_cancelled"])
+    return movements
+
+
+def release_order(*, order, location: Location, by=None, note="") -> list:
+    """Give back everything still promised to the order."""
+    lines = {line: line.num_allocated for line in order.lines.all() if line.num_allocated}
+    return release_lines(order=order, location=location, lines=lines, by=by, note=note)
+
+
+def hand_over_order(*, order, location: Location, by=None) -> list[StockMovement]:
+    """The promised units leave the building with the customer: on hand and allocated both
+    go down, and the lines promise nothing more."""
+    lines = {line: line.num_allocated for line in order.lines.all() if line.num_allocated}
+    quantities, by_product = _line_quantities(lines)
+    if not quantities:
+        return []
+    movements = hand_over(
+        location=location, quantities=quantities, by=by, order=order, order_lines=by_product
+    )
+    order.lines.filter(pk__in=[line.pk for line in lines]).update(num_allocated=0)
+    return movements
+
+
+def sell_order(*, order, location: Location, by=None) -> list[StockMovement]:
+    """A till sale: the order's units leave on hand at once, never taking units promised to
+    pickup orders; its lines promise nothing (they were handed over at the till)."""
+    lines = {line: line.quantity for line in order.lines.all()}
+    quantities, by_product = _line_quantities(lines)
+    movements = sell_in_store(
+        location=location, quantities=quantities, by=by, order=order, order_lines=by_product
+    )
+    order.lines.update(num_allocated=0)
+    return movements
+
+
+def return_to_stock(*, location: Location, returns: Iterable, by=None) -> list[StockMovement]:
+    """Counter returns go back on hand at the location that takes them back, each ledger row
+    pointing at its return (lines of one product add up)."""
+    quantities: dict[int, int] = {}
+    by_product: dict[int, object] = {}
+    for item in returns:
+        product_id = item.line.product_id
+        quantities[product_id] = quantities.get(product_id, 0) + item.quantity
+        by_product[product_id] = item
+    if not quantities:
+        return []
+    _check_quantities(quantities)
+    first = next(iter(by_product.values()))
     return apply_changes(
         location=location,
         changes=_changes_for(location, quantities, on_hand=1, allocated=0, create=True),
         reason=Reason.RETURN,
         by=by,
-        order=order,
-        order_lines=order_lines,
-        note=note,
+        order=first.order,
+        counter_returns=by_product,
+        note=first.reason[:255],
+    )
+
+
+# --- deliveries, counts and transfers --------------------------------------------------------
+
+
+def _batch(*, by, note: str, mode=StockImport.Mode.DELTA) -> StockImport:
+    return StockImport.objects.create(
+        filename=note[:255], mode=mode, user=by if by is not None and by.is_authenticated else None
     )
 
 
 def receive(
     *, location: Location, quantities: Quantities, by=None, note="", stock_import=None
 ) -> list[StockMovement]:
-    """A delivery arrives: units go on hand."""
+    """A delivery arrives: units go on hand, recorded under its batch (a new one if none)."""
     _check_quantities(quantities)
-    return apply_changes(
-        location=location,
-        changes=_changes_for(location, quantities, on_hand=1, allocated=0, create=True),
-        reason=Reason.RECEIPT,
-        by=by,
-        note=note,
-        stock_import=stock_import,
-    )
+    with transaction.atomic():
+        stock_import = stock_import or _batch(by=by, note=note or "delivery")
+        return apply_changes(
+            location=location,
+            changes=_changes_for(location, quantities, on_hand=1, allocated=0, create=True),
+            reason=Reason.RECEIPT,
+            by=by,
+            note=note,
+            stock_import=stock_import,
+        )
 
 
 def adjust(
-    *, location: Location, deltas: Quantities, by=None, note="", stock_import=None
+    *, location: Location, deltas: Quantities, by=None, note="", stock_count=None
 ) -> list[StockMovement]:
-    """A correction by a signed number of units (damage, found stock); never below allocated."""
+    """A correction by a signed number of units (damage, found stock); never below allocated.
+    Recorded as a count of the products it corrects."""
     _check_quantities(deltas, allow_negative=True)
-    records = ensure_stockrecords(location, deltas)
-    return apply_changes(
-        location=location,
-        changes=[Change(records[pid], on_hand=delta) for pid, delta in deltas.items()],
-        reason=Reason.ADJUSTMENT,
-        by=by,
-        note=note,
-        stock_import=stock_import,
+    with transaction.atomic():
+        records = ensure_stockrecords(location, deltas)
+        return apply_changes(
+            location=location,
+            changes=[Change(records[pid], on_hand=delta) for pid, delta in deltas.items()],
+            reason=Reason.ADJUSTMENT,
+            by=by,
+            note=note,
+            stock_count=stock_count or _count(location=location, by=by, note=note),
+        )
+
+
+def _count(*, location: Location, by, note: str) -> StockCount:
+    return StockCount.objects.create(
+        location=location, user=by if by is not None and by.is_authenticated else None, note=note
     )
 
 
-def count(
-    *, location: Location, counts: Quantities, by=None, note="", stock_import=None
-) -> list[StockMovement]:
+def count(*, location: Location, counts: Quantities, by=None, note="") -> list[StockMovement]:
     """A stock count: set on hand to what was counted; the difference is the ledger row."""
     for product_id, counted in counts.items():
         if not isinstance(counted, int) or counted < 0:
@@ -382,7 +558,7 @@ def count(
             reason=Reason.ADJUSTMENT,
             by=by,
             note=note,
-            stock_import=stock_import,
+            stock_count=_count(location=location, by=by, note=note),
         )
 
 
@@ -423,3 +599,170 @@ def transfer(
             note=note,
         )
     return transfer_id
+
+
+# --- bulk: many rows at once, same locks in the same order -----------------------------------
+
+#: The ledger columns a bulk write fills (COPY on PostgreSQL).
+MOVEMENT_FIELDS = [
+    "stockrecord",
+    "location",
+    "product",
+    "on_hand_delta",
+    "allocated_delta",
+    "reason",
+    "stock_import",
+    "user",
+    "note",
+    "created_at",
+]
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One row of a feed: set on hand (``count``) or add ``delta`` for one product."""
+
+    ref: int  # the caller's row number, given back with a refusal
+    product_id: int
+    quantity: int
+
+
+def apply_feed(
+    *, location: Location, rows: list[BulkRow], counts: bool, stock_import: StockImport
+) -> tuple[int, list[tuple[int, str]]]:
+    """Apply a feed's rows at one location: full counts (``counts``) or deltas, under one
+    import batch. The location's records are locked in primary-key order, updated in one
+    statement and their ledger rows written in one COPY. A row that would leave fewer units
+    on hand than are promised to orders is refused (the others still apply). Returns (rows
+    applied, [(ref, reason)] refused). Call it inside the caller's transaction."""
+    product_ids = [row.product_id for row in rows]
+    create_missing_stockrecords(location, product_ids)
+    locked = {
+        product_id: (pk, on_hand, allocated)
+        for pk, product_id, on_hand, allocated in StockRecord.objects.select_for_update()
+        .filter(partner_id=location.partner_id, product_id__in=product_ids)
+        .order_by("pk")
+        .values_list("pk", "product_id", "num_in_stock", "num_allocated")
+    }
+    applied, refused = 0, []
+    new_on_hand, movements = {}, []
+    now = timezone.now()
+    for row in rows:
+        pk, on_hand, allocated = locked[row.product_id]
+        target = row.quantity if counts else on_hand + row.quantity
+        if target < allocated:
+            refused.append(
+                (
+                    row.ref,
+                    f"would leave {target} on hand at {location.code} but {allocated} are "
+                    "allocated to orders",
+                )
+            )
+            continue
+        applied += 1
+        delta = target - on_hand
+        if delta == 0:
+            continue
+        new_on_hand[pk] = target
+        reason = Reason.RECEIPT if not counts and delta > 0 else Reason.ADJUSTMENT
+        movements.append(
+            (
+                pk,
+                location.pk,
+                row.product_id,
+                delta,
+                0,
+                reason,
+                stock_import.pk,
+                stock_import.user_id,
+                f"import line {row.ref}",
+                now,
+            )
+        )
+    with stock_signals(new_on_hand):
+        set_column(StockRecord, "num_in_stock", new_on_hand, date_updated=now)
+        insert_rows(StockMovement, MOVEMENT_FIELDS, movements)
+    return applied, refused
+
+
+@dataclass(frozen=True)
+class OpeningStock:
+    """A product's first stock record at a location: its SKU, price and units on hand."""
+
+    product_id: int
+    sku: str
+    price: object
+    units: int
+    currency: str
+
+
+def open_stock(*, location: Location, rows: list[OpeningStock], stock_import: StockImport) -> int:
+    """Create the location's records for products it has none of, with their opening units
+    as receipts under one batch (COPY on PostgreSQL: the demo shop at 2M records). Products
+    the location already has are left alone. Returns how many records were created."""
+    with transaction.atomic():
+        have = set(
+            StockRecord.objects.filter(partner_id=location.partner_id).values_list(
+                "product_id", flat=True
+            )
+        )
+        missing = [row for row in rows if row.product_id not in have]
+        if not missing:
+            return 0
+        for row in missing:
+            if not isinstance(row.units, int) or row.units < 0:
+                raise InvalidStockChange(f"Opening stock of {row.sku} must be 0 or more.")
+        now = timezone.now()
+        insert_rows(
+            StockRecord,
+            [
+                "partner",
+                "product",
+                "partner_sku",
+                "price_currency",
+                "price",
+                "num_in_stock",
+                "num_allocated",
+                "date_created",
+                "date_updated",
+            ],
+            [
+                (
+                    location.partner_id,
+                    r.product_id,
+                    r.sku,
+                    r.currency,
+                    r.price,
+                    r.units,
+                    0,
+                    now,
+                    now,
+                )
+                for r in missing
+            ],
+        )
+        created = StockRecord.objects.filter(
+            partner_id=location.partner_id, product_id__in=[r.product_id for r in missing]
+        )
+        insert_rows(
+            StockMovement,
+            MOVEMENT_FIELDS,
+            [
+                (
+                    pk,
+                    location.pk,
+                    product_id,
+                    units,
+                    0,
+                    Reason.RECEIPT,
+                    stock_import.pk,
+                    stock_import.user_id,
+                    stock_import.filename,
+                    now,
+                )
+                for pk, product_id, units in created.filter(num_in_stock__gt=0).values_list(
+                    "pk", "product_id", "num_in_stock"
+                )
+            ],
+        )
+    return len(missing)

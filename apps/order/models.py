@@ -46,6 +46,11 @@ class Order(AbstractOrder):
         return bool(self.pickup_code) and self.status in statuses.OPEN_PICKUP
 
     @property
+    def staff_actions(self) -> tuple[str, ...]:
+        """What the store's staff may do to the order now (nothing, unless it is a pickup)."""
+        return statuses.staff_actions(self.status) if self.is_pickup else ()
+
+    @property
     def is_moved_by_console(self) -> bool:
         """Pickup orders and till sales change state only through the console's services."""
         return self.is_pickup or self.channel == self.Channel.STORE

@@ -1,4 +1,9 @@
-"""Order states. Pickup orders: placed -> picking -> ready for collection -> collected."""
+"""Order states, and what may be done to a pickup order in each: the one table the pickup
+services check, the console shows as buttons and the API lists as ``actions``.
+
+Pickup orders: placed -> picking -> ready for collection -> collected (or cancelled / not
+collected). Till sales are completed when placed; delivery orders keep Oscar's own steps.
+"""
 
 PLACED = "Placed"
 PICKING = "Picking"
@@ -22,3 +27,33 @@ PIPELINE = {
     DISPATCHED: (),
     COMPLETED: (),
 }
+
+#: Each pickup action and the states it may start from. The staff's actions come first, in
+#: the order the console shows them; "arrived" is the shopper's, "remind" the clock's.
+PICKUP_ACTIONS = {
+    "start-picking": (PLACED,),
+    "picked": (PICKING,),
+    "short-pick": (PICKING,),
+    "ready": (PICKING,),
+    "hand-over": (READY,),
+    "resend-ready": (READY,),
+    "not-collected": (READY,),
+    "cancel": OPEN_PICKUP,
+    "arrived": (READY,),
+    "remind": (READY,),
+}
+STAFF_ACTIONS = (
+    "start-picking",
+    "picked",
+    "short-pick",
+    "ready",
+    "hand-over",
+    "resend-ready",
+    "not-collected",
+    "cancel",
+)
+
+
+def staff_actions(status: str) -> tuple[str, ...]:
+    """The staff actions open to a pickup order in this state, in the console's order."""
+    return tuple(action for action in STAFF_ACTIONS if status in PICKUP_ACTIONS[action])

@@ -1,5 +1,5 @@
-"""What happened to an order in a store (pickup steps, till sale), who did it and when: the
-order's timeline in the console. Counter returns are their own rows (apps.instore.CounterReturn)."""
+"""What happened to a pickup order, who did it and when. Till sales and counter returns are
+their own rows (``apps.instore``)."""
 
 from django.conf import settings
 from django.db import models
@@ -20,7 +20,6 @@ class PickupEvent(models.Model):
         HANDED_OVER = "handed_over", _("Handed over")
         NOT_COLLECTED = "not_collected", _("Not collected")
         CANCELLED = "cancelled", _("Cancelled")
-        SOLD = "sold", _("Sold at the till")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="pickup_events")
     kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)

@@ -1,4 +1,5 @@
-"""Reads for the store console: the queue of a store's pickup orders, and finding an order."""
+"""Reads of pickup orders: a store's queue, finding an order, what is left to pick, when it
+must be collected by, and everything that happened to an order in a store."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -17,6 +19,32 @@ from .models import PickupEvent
 
 Order = get_model("order", "Order")
 OPEN = statuses.OPEN_PICKUP
+
+
+def unconfirmed_lines(order) -> list:
+    """Lines still to pick: no confirmation of their current quantity yet."""
+    confirmed = set(
+        order.pickup_events.filter(kind=PickupEvent.Kind.LINE_PICKED).values_list(
+            "line_id", "quantity"
+        )
+    )
+    return [
+        line
+        for line in order.lines.all()
+        if line.num_allocated and (line.pk, line.num_allocated) not in confirmed
+    ]
+
+
+def collect_by(order) -> dt.datetime | None:
+    """When a ready order's holding days end (None if it was never made ready)."""
+    ready_at = (
+        order.pickup_events.filter(kind=PickupEvent.Kind.READY)
+        .values_list("created_at", flat=True)
+        .last()
+    )
+    if ready_at is None:
+        return None
+    return ready_at + dt.timedelta(days=order.pickup_location.holding_days)
 
 
 def _last_event_time(kind: str) -> Subquery:
@@ -138,62 +166,15 @@ def find_orders(store: Location, text: str) -> QuerySet:
 
 
 def order_at_store(store: Location, number: str):
-    """One of the store's orders: a pickup order, or a sale made at its till (None if neither)."""
+    """One of the store's orders: a pickup order, or a sale made at its till (404 if neither:
+    staff never learn of another store's orders)."""
     pickup = store_orders(store).filter(number=number).first()
     if pickup is not None:
         return pickup
-    return (
-        Order.objects.filter(
-            number=number, channel=Order.Channel.STORE, lines__partner_id=store.partner_id
-        )
-        .distinct()
-        .first()
-    )
-
-
-def order_timeline(order) -> list[dict]:
-    """Everything that happened to an order, oldest first: placed, each pickup or till step,
-    each counter return; with who did it."""
-
-    def who(user):
-        return (user.get_full_name() or user.email) if user else None
-
-    placed = f"Placed ({order.get_channel_display()})"
-    steps = [{"at": order.date_placed, "kind": "placed", "label": placed, "by": None}]
-    for event in order.pickup_events.select_related("user", "line"):
-        steps.append(
-            {
-                "at": event.created_at,
-                "kind": event.kind,
-                "label": event.get_kind_display(),
-                "by": who(event.user),
-                "line": event.line_id,
-                "line_title": event.line.title if event.line else "",
-                "quantity": event.quantity,
-                "refund": event.refund,
-                "detail": event.detail,
-            }
-        )
-    for item in order.counter_returns.select_related("user", "location", "line"):
-        steps.append(
-            {
-                "at": item.created_at,
-                "kind": "returned",
-                "label": "Returned at the counter",
-                "by": who(item.user),
-                "line": item.line_id,
-                "line_title": item.line.title,
-                "quantity": item.quantity,
-                "refund": item.refund,
-                "detail": {
-                    "store": item.location.code,
-                    "store_name": item.location.name,
-                    "damaged": item.damaged,
-                    "reason": item.reason,
-                },
-            }
-        )
-    return sorted(steps, key=lambda step: step["at"])
+    sale = Order.objects.filter(number=number, till_sale__location=store).first()
+    if sale is None:
+        raise Http404("No such order at this store.")
+    return sale
 
 
 @dataclass

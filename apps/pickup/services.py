@@ -1,8 +1,10 @@
-"""Pickup order transitions. Each is one transaction that locks the order, checks the state and
-the staff member's store, moves stock through the ledger and records who did what and when.
+"""Pickup order transitions. Each is one transaction that locks the order, checks that the
+action is open in its state (``statuses.PICKUP_ACTIONS``) and the staff member's store, moves
+stock through the ledger and records who did what and when.
 
 placed -> picking -> ready for collection -> collected; short picks release part of a line;
 cancelled / not collected release what is left. A call from the wrong state changes nothing.
+The shopper's messages follow from ``signals.event_recorded``, sent once the change commits.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from oscar.core.loading import get_model
 
 from apps.inventory import services as stock
 from apps.order import pickup_codes, statuses
-from apps.stores.models import StoreStaff
+from apps.stores.selectors import can_act_for
 
 from .models import PickupEvent
+from .selectors import collect_by, unconfirmed_lines
+from .signals import event_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -50,39 +54,22 @@ class TooManyAttempts(PickupError):
     pass
 
 
-def role_at(user, location) -> str | None:
-    """What the user may do at a store: "merchandiser" (every store), "manager", "associate",
-    or None (not theirs)."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser or user.has_perm("stores.change_location"):
-        return "merchandiser"
-    return (
-        StoreStaff.objects.filter(user=user, location=location)
-        .order_by("role")  # "associate" < "manager": a manager listed twice stays a manager
-        .values_list("role", flat=True)
-        .last()
-    )
-
-
-def can_act_for(user, location) -> bool:
-    """Staff act for their own store; merchandisers (who may change stores) for every store."""
-    return role_at(user, location) is not None
-
-
-def lock_pickup_order(order_id: int, *, by) -> Order:
-    """The pickup order, locked for this transaction; another store's order is refused."""
+def lock_pickup_order(order_id: int, *, by=None) -> Order:
+    """The pickup order, locked for this transaction; another store's order is refused
+    (``by=None``: the shop's own clock, e.g. the not-collected sweep)."""
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("pickup_location")
         .get(pk=order_id, pickup_location__isnull=False)
     )
-    if not can_act_for(by, order.pickup_location):
+    if by is not None and not can_act_for(by, order.pickup_location):
         raise PermissionDenied("This order belongs to another store.")
     return order
 
 
-def _require(order: Order, *allowed: str) -> None:
+def require(order: Order, action: str) -> None:
+    """Refuse (WrongState) an action that is not open in the order's state."""
+    allowed = statuses.PICKUP_ACTIONS[action]
     if order.status not in allowed:
         raise WrongState(
             f"Order {order.number} is {order.status}; this needs it to be {' or '.join(allowed)}."
@@ -90,7 +77,8 @@ def _require(order: Order, *allowed: str) -> None:
 
 
 def _record(order: Order, *, by, kind: str, **fields) -> PickupEvent:
-    """Write the event; the shopper's e-mail for it is queued once the transaction commits."""
+    """Write the event; once the transaction commits, ``event_recorded`` is sent for the
+    events the shopper is told about."""
     event = PickupEvent.objects.create(
         order=order,
         kind=kind,
@@ -98,19 +86,18 @@ def _record(order: Order, *, by, kind: str, **fields) -> PickupEvent:
         **fields,
     )
     if kind in PickupEvent.NOTIFY:
-        transaction.on_commit(lambda: queue_notification(event.pk))
+        transaction.on_commit(lambda: announce(event.pk))
     return event
 
 
-def queue_notification(event_id: int) -> None:
-    """Queue the shopper's e-mail. A broker or mail failure is logged, never raised: the order
-    change has already committed, and the sweeper (tasks.send_pending_notifications) retries."""
-    from .tasks import notify_shopper
-
-    try:
-        notify_shopper.delay(event_id)
-    except Exception:
-        logger.exception("could not queue the notification for pickup event %s", event_id)
+def announce(event_id: int) -> None:
+    """Tell the receivers about a committed event. A receiver's failure (a broker down) is
+    logged, never raised: the change has committed, and the notification sweeper retries."""
+    for receiver, result in event_recorded.send_robust(sender=PickupEvent, event_id=event_id):
+        if isinstance(result, Exception):
+            logger.error(
+                "event %s: %s failed", event_id, receiver, exc_info=(type(result), result, None)
+            )
 
 
 def _move(order: Order, status: str, *, by, kind: str, **event) -> None:
@@ -118,42 +105,18 @@ def _move(order: Order, status: str, *, by, kind: str, **event) -> None:
     _record(order, by=by, kind=kind, **event)
 
 
-def _still_allocated(order: Order) -> dict:
-    """product id -> units still promised to this order, and product id -> its line."""
-    quantities, lines = {}, {}
-    for line in order.lines.all():
-        if line.num_allocated:
-            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.num_allocated
-            lines[line.product_id] = line
-    return quantities, lines
-
-
-def _release_rest(order: Order, *, by, note: str) -> Decimal:
-    """Give back everything still allocated; returns the refund owed for it."""
-    quantities, lines = _still_allocated(order)
-    if quantities:
-        stock.release(
-            location=order.pickup_location,
-            quantities=quantities,
-            by=by,
-            order=order,
-            order_lines=lines,
-            note=note,
-        )
-    refund = Decimal("0.00")
-    for line in order.lines.all():
-        if line.num_allocated:
-            refund += line.unit_price_incl_tax * line.num_allocated
-            line.num_allocated = 0
-            line.allocation_cancelled = True
-            line.save(update_fields=["num_allocated", "allocation_cancelled"])
-    return refund
+def _refund_of(order: Order) -> Decimal:
+    """What is owed for everything still promised to the order."""
+    return sum(
+        (line.unit_price_incl_tax * line.num_allocated for line in order.lines.all()),
+        start=Decimal("0.00"),
+    )
 
 
 @transaction.atomic
 def start_picking(*, order: Order, by) -> Order:
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.PLACED)
+    require(order, "start-picking")
     _move(order, statuses.PICKING, by=by, kind=Kind.PICKING_STARTED)
     return order
 
@@ -162,23 +125,19 @@ def start_picking(*, order: Order, by) -> Order:
 def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Order:
     """Part of a line is missing or damaged: cancel those units, release them, owe a refund."""
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.PICKING)
+    require(order, "short-pick")
     line = order.lines.select_for_update().get(pk=line.pk)
     if not 0 < quantity <= line.num_allocated:
         raise PickupError(
             f"Can short-pick 1 to {line.num_allocated} of {line.title}, not {quantity}."
         )
-    stock.release(
-        location=order.pickup_location,
-        quantities={line.product_id: quantity},
-        by=by,
+    stock.release_lines(
         order=order,
-        order_lines={line.product_id: line},
-        note=f"short pick: {reason}"[:255],
+        location=order.pickup_location,
+        lines={line: quantity},
+        by=by,
+        note=f"short pick: {reason}",
     )
-    line.num_allocated -= quantity
-    line.allocation_cancelled = line.num_allocated == 0
-    line.save(update_fields=["num_allocated", "allocation_cancelled"])
     _record(
         order,
         kind=Kind.SHORT_PICK,
@@ -203,7 +162,7 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
 def confirm_line(*, order: Order, line, by) -> Order:
     """The picker has the line's units in hand (fewer? short-pick the rest first)."""
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.PICKING)
+    require(order, "picked")
     line = order.lines.get(pk=line.pk)
     if not line.num_allocated:
         raise PickupError(f"Nothing left to pick for {line.title}.")
@@ -211,25 +170,10 @@ def confirm_line(*, order: Order, line, by) -> Order:
     return order
 
 
-def unconfirmed_lines(order: Order) -> list:
-    """Lines still to pick: no confirmation of their current quantity yet."""
-    confirmed = {
-        (line_id, quantity)
-        for line_id, quantity in order.pickup_events.filter(kind=Kind.LINE_PICKED).values_list(
-            "line_id", "quantity"
-        )
-    }
-    return [
-        line
-        for line in order.lines.all()
-        if line.num_allocated and (line.pk, line.num_allocated) not in confirmed
-    ]
-
-
 @transaction.atomic
 def mark_ready(*, order: Order, by) -> Order:
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.PICKING)
+    require(order, "ready")
     missing = unconfirmed_lines(order)
     if missing:
         raise PickupError(
@@ -245,7 +189,7 @@ def hand_over(
     """Give the order to the customer after checking their code (or their ID, recorded)."""
     with transaction.atomic():
         order = lock_pickup_order(order.pk, by=by)
-        _require(order, statuses.READY)
+        require(order, "hand-over")
         if not id_checked:
             since = timezone.now() - WRONG_CODE_WINDOW
             wrong = order.pickup_events.filter(kind=Kind.WRONG_CODE, created_at__gte=since).count()
@@ -263,15 +207,7 @@ def hand_over(
         else:
             wrong_code = False
         if not wrong_code:
-            quantities, lines = _still_allocated(order)
-            stock.hand_over(
-                location=order.pickup_location,
-                quantities=quantities,
-                by=by,
-                order=order,
-                order_lines=lines,
-            )
-            order.lines.update(num_allocated=0)
+            stock.hand_over_order(order=order, location=order.pickup_location, by=by)
             _move(
                 order,
                 statuses.COLLECTED,
@@ -297,7 +233,7 @@ def announce_arrival(*, order: Order, by, note: str = "") -> Order:
     )
     if not by.is_authenticated or order.user_id != by.pk:
         raise PermissionDenied("This is not your order.")
-    _require(order, statuses.READY)
+    require(order, "arrived")
     _record(order, by=by, kind=Kind.ARRIVED, detail={"note": note.strip()[:120]})
     return order
 
@@ -306,30 +242,16 @@ def announce_arrival(*, order: Order, by, note: str = "") -> Order:
 def resend_ready(*, order: Order, by) -> Order:
     """Send the "ready for collection" message again, without any change of state."""
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, statuses.READY)
+    require(order, "resend-ready")
     _record(order, by=by, kind=Kind.READY_RESENT)
     return order
-
-
-def collect_by(order: Order) -> dt.datetime | None:
-    """When a ready order's holding days end (None if it was never made ready)."""
-    ready_at = (
-        order.pickup_events.filter(kind=Kind.READY).values_list("created_at", flat=True).last()
-    )
-    if ready_at is None:
-        return None
-    return ready_at + dt.timedelta(days=order.pickup_location.holding_days)
 
 
 @transaction.atomic
 def remind_to_collect(*, order: Order, now=None) -> Order:
     """Within a day of the holding days ending, remind the shopper once (no change of state)."""
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("pickup_location")
-        .get(pk=order.pk, pickup_location__isnull=False)
-    )
-    _require(order, statuses.READY)
+    order = lock_pickup_order(order.pk)
+    require(order, "remind")
     due, now = collect_by(order), now or timezone.now()
     if due is None:
         raise WrongState(f"Order {order.number} has no recorded ready time.")
@@ -344,20 +266,15 @@ def remind_to_collect(*, order: Order, now=None) -> Order:
 @transaction.atomic
 def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
     """The holding days are over: stock back on sale, refund owed."""
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("pickup_location")
-        .get(pk=order.pk)
-    )
-    if by is not None and not can_act_for(by, order.pickup_location):
-        raise PermissionDenied("This order belongs to another store.")
-    _require(order, statuses.READY)
+    order = lock_pickup_order(order.pk, by=by)
+    require(order, "not-collected")
     due = collect_by(order)
     if due is None:
         raise WrongState(f"Order {order.number} has no recorded ready time.")
     if (now or timezone.now()) < due:
         raise WrongState(f"Order {order.number} waits for collection until {due:%d %b %H:%M}.")
-    refund = _release_rest(order, by=by, note="not collected")
+    refund = _refund_of(order)
+    stock.release_order(order=order, location=order.pickup_location, by=by, note="not collected")
     _move(order, statuses.NOT_COLLECTED, by=by, kind=Kind.NOT_COLLECTED, refund=refund)
     return order
 
@@ -365,8 +282,11 @@ def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
 @transaction.atomic
 def cancel(*, order: Order, by, reason: str = "") -> Order:
     order = lock_pickup_order(order.pk, by=by)
-    _require(order, *statuses.OPEN_PICKUP)
-    refund = _release_rest(order, by=by, note=f"cancelled: {reason}"[:255])
+    require(order, "cancel")
+    refund = _refund_of(order)
+    stock.release_order(
+        order=order, location=order.pickup_location, by=by, note=f"cancelled: {reason}"
+    )
     _move(
         order,
         statuses.CANCELLED,
@@ -376,15 +296,6 @@ def cancel(*, order: Order, by, reason: str = "") -> Order:
         detail={"reason": reason},
     )
     return order
-
-
-#: Roles that may count the store's stock and see its reports.
-MANAGER_ROLES = ("manager", "merchandiser")
-
-
-def is_manager_of(user, location) -> bool:
-    """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
-    return role_at(user, location) in MANAGER_ROLES
 
 
 def start_picking_wave(*, orders, by) -> tuple[list, list]:
@@ -399,3 +310,25 @@ def start_picking_wave(*, orders, by) -> tuple[list, list]:
         else:
             started.append(order.number)
     return started, skipped
+
+
+#: The staff's actions (``statuses.STAFF_ACTIONS``) and the transition each one runs; the
+#: console and the API both act through ``act``.
+TRANSITIONS = {
+    "start-picking": start_picking,
+    "picked": confirm_line,
+    "short-pick": short_pick,
+    "ready": mark_ready,
+    "hand-over": hand_over,
+    "resend-ready": resend_ready,
+    "not-collected": mark_not_collected,
+    "cancel": cancel,
+}
+
+
+def act(action: str, *, order: Order, by, **params) -> Order:
+    """Run one of the staff's actions on a pickup order, with its own parameters (``line``,
+    ``quantity``, ``reason``, ``code``, ``id_checked``, ``collected_by``)."""
+    if action not in TRANSITIONS:
+        raise PickupError(f"There is no action {action!r}.")
+    return TRANSITIONS[action](order=order, by=by, **params)

@@ -1,18 +1,18 @@
-"""Finding stores: by text or by coordinates, nearest first, with opening status and stock."""
+"""Reads about stores: finding them (by text or coordinates, nearest first, with opening status),
+the online warehouse, and who may work where (staff roles and store scoping)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from apps.inventory.selectors import locations_with_everything
-
 from .hours import OpeningStatus, opening_status
-from .models import Location, Store
+from .models import Location, Store, StoreStaff
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -22,7 +22,8 @@ class StoreResult:
     store: Store
     distance_km: float | None
     status: OpeningStatus
-    #: Whether the store has the whole basket/product asked about (None: nothing asked).
+    #: Whether the store has the whole basket/product asked about (None: nothing asked);
+    #: set by ``apps.inventory.selectors.mark_stocked``.
     has_everything: bool | None = None
 
 
@@ -66,7 +67,6 @@ def find_stores(
     near: tuple[float, float] | None = None,
     radius_km: float | None = None,
     limit: int = 20,
-    quantities: Mapping[int, int] | None = None,
     click_and_collect_only: bool = False,
     now=None,
 ) -> list[StoreResult]:
@@ -108,14 +108,7 @@ def find_stores(
         for s in candidates
     ]
     results.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.store.name))
-    results = results[:limit]
-    if quantities is not None:
-        stocked = locations_with_everything(
-            quantities=quantities, locations=[r.store for r in results]
-        )
-        for result in results:
-            result.has_everything = result.store.pk in stocked
-    return results
+    return results[:limit]
 
 
 def _nearby(
@@ -134,6 +127,57 @@ def _nearby(
             break
     found.sort(key=lambda s: distance_km(lat, lng, s.latitude, s.longitude))
     return found[:limit]
+
+
+def warehouse() -> Location | None:
+    """The online warehouse: where home deliveries are sent from and the one price source."""
+    return Location.objects.filter(kind=Location.Kind.WAREHOUSE).order_by("pk").first()
+
+
+# --- who may work where -------------------------------------------------------------------
+
+#: Roles that may count a store's stock and see its reports.
+MANAGER_ROLES = ("manager", "merchandiser")
+
+
+def role_at(user, location) -> str | None:
+    """What the user may do at a store: "merchandiser" (every store), "manager", "associate",
+    or None (not theirs)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or user.has_perm("stores.change_location"):
+        return "merchandiser"
+    return (
+        StoreStaff.objects.filter(user=user, location=location)
+        .order_by("role")  # "associate" < "manager": a manager listed twice stays a manager
+        .values_list("role", flat=True)
+        .last()
+    )
+
+
+def can_act_for(user, location) -> bool:
+    """Staff act for their own store; merchandisers (who may change stores) for every store."""
+    return role_at(user, location) is not None
+
+
+def is_manager_of(user, location) -> bool:
+    """Store managers (and merchandisers) may adjust the store's stock and see its figures."""
+    return role_at(user, location) in MANAGER_ROLES
+
+
+def staff_store(user, code: str, *, managers_only: bool = False) -> tuple[Store, str]:
+    """The active store with this code and the user's role there, for the console and its API:
+    404 for no such store, 403 for another store's staff (or an associate where managers
+    only may go)."""
+    store = Store.objects.filter(is_active=True, code=code).first()
+    if store is None:
+        raise Http404("No such store.")
+    role = role_at(user, store)
+    if role is None:
+        raise PermissionDenied("This is another store's console.")
+    if managers_only and role not in MANAGER_ROLES:
+        raise PermissionDenied("Only the store's managers can do this.")
+    return store, role
 
 
 def staff_locations(user) -> QuerySet[Location]:

@@ -5,7 +5,7 @@ import io
 
 from django.urls import reverse
 
-from apps.pickup import reports
+from apps.reports import selectors as reports
 from apps.stores.models import Store
 from tests.factories import StoreFactory, StoreStaffFactory, UserFactory
 from tests.pickup.test_reports import MONDAY, TUESDAY

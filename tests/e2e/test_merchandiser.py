@@ -19,6 +19,7 @@ def some_activity():
 
     from apps.checkout.services import place_collect_order
     from apps.instore.services import sell
+    from apps.pickup import selectors as pickup_selectors
     from apps.pickup import services
     from apps.stores.models import Location
 
@@ -34,7 +35,7 @@ def some_activity():
         )
         if n < 2:
             services.start_picking(order=order, by=merch)
-            for line in services.unconfirmed_lines(order):
+            for line in pickup_selectors.unconfirmed_lines(order):
                 services.confirm_line(order=order, line=line, by=merch)
             services.mark_ready(order=order, by=merch)
             services.hand_over(order=order, by=merch, code=order.pickup_code)

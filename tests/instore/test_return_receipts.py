@@ -4,7 +4,7 @@ import smtplib
 
 from apps.instore import services
 from apps.instore.models import CounterReturn
-from apps.pickup import tasks
+from apps.notifications import tasks
 from tests.factories import StoreStaffFactory, UserFactory
 
 

@@ -4,10 +4,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from oscar.core.loading import get_model
 
+from apps.instore import services as instore
 from apps.inventory import services
 from apps.inventory.models import ImmutableRowError, StockMovement
 from apps.inventory.selectors import availability, ledger_drift
-from tests.factories import ProductFactory, stock
+from tests.factories import LocationFactory, ProductFactory, UserFactory, stock
 
 StockRecord = get_model("partner", "StockRecord")
 Reason = StockMovement.Reason
@@ -111,10 +112,24 @@ def test_instore_sale_never_takes_units_promised_to_pickup_orders(db, store, lam
     assert StockMovement.objects.get(reason=Reason.INSTORE_SALE).on_hand_delta == -1
 
 
+def sell_and_take_back(store, product):
+    """A till sale of one unit (priced by the warehouse's record), brought back to the counter."""
+    stock(LocationFactory(code="web", kind="warehouse"), product, 0)
+    merch = UserFactory(is_superuser=True)
+    order = instore.sell(location=store, quantities={product.pk: 1}, by=merch)
+    line = order.lines.get()
+    instore.take_return(
+        location=store, order=order, quantities={line.pk: 1}, by=merch, reason="changed mind"
+    )
+    return line
+
+
 def test_return_puts_units_back_on_hand(db, store, lamp_at_store):
-    services.return_to_stock(location=store, quantities={lamp_at_store.pk: 1}, note="changed mind")
-    assert figures(store, lamp_at_store) == (6, 0)
-    assert StockMovement.objects.get(reason=Reason.RETURN).on_hand_delta == 1
+    sell_and_take_back(store, lamp_at_store)
+    assert figures(store, lamp_at_store) == (5, 0)
+    movement = StockMovement.objects.get(reason=Reason.RETURN)
+    assert movement.on_hand_delta == 1
+    assert movement.counter_return.reason == "changed mind"
 
 
 def test_count_sets_on_hand_and_records_the_difference(db, store, lamp_at_store):
@@ -174,8 +189,7 @@ def test_every_reason_is_produced_by_its_service_and_the_ledger_balances(
     services.allocate(location=store, quantities={p: 2})
     services.release(location=store, quantities={p: 1})
     services.hand_over(location=store, quantities={p: 1})
-    services.sell_in_store(location=store, quantities={p: 1})
-    services.return_to_stock(location=store, quantities={p: 1})
+    sell_and_take_back(store, lamp_at_store)
     services.count(location=store, counts={p: 6})
     services.transfer(source=store, destination=other_store, quantities={p: 1})
     assert set(StockMovement.objects.values_list("reason", flat=True)) == set(Reason.values)

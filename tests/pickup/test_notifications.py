@@ -6,8 +6,10 @@ import smtplib
 import pytest
 from django.utils import timezone
 
+from apps.notifications import services as notifications
+from apps.notifications import tasks as notification_tasks
 from apps.order import statuses
-from apps.pickup import notifications, services, tasks
+from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
 from tests.factories import StoreStaffFactory
 from tests.pickup.conftest import pick_all
@@ -78,11 +80,11 @@ def test_a_mail_failure_does_not_undo_the_order_change_and_is_sent_later(
     assert event.notified_at is None
     monkeypatch.undo()
     mailoutbox.clear()
-    assert tasks.send_pending_notifications(older_than_minutes=0) == 1
+    assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 1
     assert len(mailoutbox) == 1
     event.refresh_from_db()
     assert event.notified_at is not None
-    assert tasks.send_pending_notifications(older_than_minutes=0) == 0
+    assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 0
 
 
 def test_short_pick_and_cancel_tell_the_shopper(

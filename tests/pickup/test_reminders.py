@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from apps.order import statuses
+from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
 from tests.factories import StoreStaffFactory
@@ -25,7 +26,7 @@ def ready_order(order, shop, django_capture_on_commit_callbacks):
 
 
 def due(order):
-    return services.collect_by(order)
+    return pickup_selectors.collect_by(order)
 
 
 def run(task, at, callbacks):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from apps.instore import services as instore
-from apps.pickup import reports, services
+from apps.pickup import services
+from apps.reports import selectors as reports
 from apps.stores.models import StoreStaff
 from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
 from tests.factories import StoreStaffFactory, stock

@@ -8,9 +8,11 @@ import time_machine
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from apps.notifications import tasks as notification_tasks
+from apps.notifications.sms import LocmemBackend
+from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
-from apps.pickup.sms import LocmemBackend
 from tests.checkout.conftest import add_to_basket, place_order, start_guest_checkout
 from tests.factories import StoreStaffFactory
 from tests.pickup.conftest import pick_all
@@ -57,7 +59,7 @@ def test_ready_texts_the_collector_with_the_code(
     with django_capture_on_commit_callbacks(execute=True):
         services.resend_ready(order=order, by=staff)
     assert len(sms_outbox) == 2 and len(mailoutbox) == 2
-    assert tasks.send_pending_notifications(older_than_minutes=0) == 0
+    assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 0
 
 
 def test_no_phone_no_text(order, shop, sms_outbox, django_capture_on_commit_callbacks):
@@ -84,16 +86,16 @@ def test_a_failed_text_is_sent_later_once_and_never_repeats_the_email(
     assert (event.notified_at is not None, event.texted_at) == (True, None)
     assert len(mailoutbox) == 1
     monkeypatch.undo()
-    assert tasks.send_pending_notifications(older_than_minutes=0) == 1
+    assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 1
     assert len(sms_outbox) == 1 and len(mailoutbox) == 1
-    assert tasks.send_pending_notifications(older_than_minutes=0) == 0
+    assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 0
 
 
 def test_the_reminder_is_texted_with_the_collect_by_time(
     order_with_phone, shop, sms_outbox, django_capture_on_commit_callbacks
 ):
     make_ready(order_with_phone, shop, django_capture_on_commit_callbacks)
-    due = services.collect_by(order_with_phone)
+    due = pickup_selectors.collect_by(order_with_phone)
     with (
         time_machine.travel(due - dt.timedelta(hours=3), tick=False),
         django_capture_on_commit_callbacks(execute=True),

@@ -7,7 +7,7 @@ from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport
 from apps.inventory.selectors import stock_records
-from apps.stores.models import Location
+from apps.stores.selectors import warehouse
 
 from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
 
@@ -118,8 +118,8 @@ class TransferView(FormView):
 
     def get_initial(self):
         """Prefilled from the stock list's "Send some here" link (?destination=&upc=)."""
-        warehouse = Location.objects.filter(kind=Location.Kind.WAREHOUSE).order_by("pk").first()
-        initial = {"source": warehouse.code if warehouse else None, "quantity": 1}
+        online = warehouse()
+        initial = {"source": online.code if online else None, "quantity": 1}
         for name in ("source", "destination", "upc"):
             if self.request.GET.get(name):
                 initial[name] = self.request.GET[name]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from apps.pickup import reports
+from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.services import CodeTaken, open_location
 

@@ -7,7 +7,7 @@ adds the shopper's store: a badge on each card and an "available at my store" fi
 
 from oscar.apps.search.views import base
 
-from apps.storefront.selectors import load_search_results, product_ids_available_at
+from apps.inventory.selectors import load_search_results, product_ids_available_at
 from apps.stores.my_store import my_store
 
 

@@ -2,9 +2,9 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from apps.checkout.services import basket_collect_status as collect_status
+from apps.inventory.availability import product_availability as lookup
 from apps.order import pickup_codes
-from apps.order.selectors import pickup_timeline as timeline
-from apps.storefront.availability import product_availability as lookup
+from apps.order.selectors import pickup_progress as progress
 from apps.stores.my_store import my_store
 
 register = template.Library()
@@ -26,8 +26,8 @@ def basket_collect_status(context, basket):
 
 
 @register.simple_tag
-def pickup_timeline(order):
-    return timeline(order)
+def pickup_progress(order):
+    return progress(order)
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""What the product page says about stock: my store, the nearest stores, home delivery."""
+"""What a product page (web or API) says about stock: my store, the nearest stores, delivery."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from apps.inventory.selectors import availability
 from apps.stores.hours import in_words, ready_time
-from apps.stores.models import Location, Store
-from apps.stores.selectors import find_stores
+from apps.stores.models import Store
+from apps.stores.selectors import find_stores, warehouse
+
+from .selectors import availability
 
 LOW_STOCK = 3
 
@@ -41,13 +42,11 @@ def product_availability(
     now = now or timezone.now()
     near = (store.latitude, store.longitude) if store and store.latitude is not None else None
     candidates = find_stores(near=near, limit=nearby + 1, click_and_collect_only=True, now=now)
-    warehouse = Location.objects.filter(kind=Location.Kind.WAREHOUSE).first()
-    locations = [r.store for r in candidates] + [
-        loc for loc in (store, warehouse) if loc is not None
-    ]
+    online = warehouse()
+    locations = [r.store for r in candidates] + [loc for loc in (store, online) if loc is not None]
     units = availability(products=[product], locations=locations)
     result = ProductAvailability(
-        store=store, delivery_units=units.at(product, warehouse) if warehouse else 0
+        store=store, delivery_units=units.at(product, online) if online else 0
     )
     if store is not None:
         result.store_units = units.at(product, store)

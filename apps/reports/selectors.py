@@ -11,18 +11,16 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.instore.models import CounterReturn
+from apps.pickup.models import PickupEvent
 from apps.stores.models import Location
 
-from .models import PickupEvent
-
 Order = get_model("order", "Order")
-Line = get_model("order", "Line")
 Kind = PickupEvent.Kind
 MAX_DAYS = 366
 #: Pickup events counted per day, and the figure each one adds to.
@@ -218,15 +216,11 @@ def _collect(stores, since: dt.datetime, until: dt.datetime, tz) -> _Collected:
         elif ready_at is not None:
             found.to_collect[location_id].append((at - ready_at).total_seconds() / 3600)
 
-    sold_at = Subquery(
-        Line.objects.filter(order=OuterRef("pk")).values("partner__location__id")[:1]
-    )
     sales = (
         Order.objects.filter(
-            channel=Order.Channel.STORE, date_placed__gte=since, date_placed__lt=until
+            till_sale__location__in=ids, date_placed__gte=since, date_placed__lt=until
         )
-        .annotate(location_id=sold_at, day=TruncDate("date_placed", tzinfo=tz))
-        .filter(location_id__in=ids)
+        .annotate(location_id=F("till_sale__location_id"), day=TruncDate("date_placed", tzinfo=tz))
         .values("location_id", "day")
         .annotate(n=Count("pk"), revenue=Sum("total_incl_tax"))
     )

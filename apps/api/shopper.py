@@ -3,21 +3,27 @@ request, then the shopper's own orders (with pickup code and QR code while a pic
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.checkout import services
 from apps.order import pickup_codes
 from apps.pickup import services as pickup
-from apps.pickup.api import REFUSALS, Refusal
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
-from apps.storefront.api import ProductLineSerializer, quantities_of
 from apps.stores.models import Store
 
-from . import services
+from .plumbing import (
+    IDEMPOTENCY_KEY,
+    REFUSALS,
+    ProductLineSerializer,
+    Refusal,
+    idempotency_key,
+    quantities_of,
+)
 
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
@@ -129,7 +135,6 @@ class ShopperOrderSerializer(serializers.ModelSerializer):
         return pickup_codes.qr_svg(order.pickup_code) if order.pickup_code_is_live else None
 
 
-IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)
 #: What a one-step checkout answers: the order, placed now (201) or by an earlier try (200).
 ONE_STEP_ANSWERS = {
     201: ShopperOrderSerializer,
@@ -144,13 +149,6 @@ def placed_answer(order, placed: bool) -> Response:
         ShopperOrderSerializer(order).data,
         status=status.HTTP_201_CREATED if placed else status.HTTP_200_OK,
     )
-
-
-def idempotency_key(request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 64:
-        raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
-    return key
 
 
 class CollectCheckoutView(APIView):

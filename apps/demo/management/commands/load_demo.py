@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
-from apps.storefront.demo import DemoLoader
+from apps.demo.loader import DemoLoader
 
 
 class Command(BaseCommand):

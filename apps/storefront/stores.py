@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView, View
 
-from .hours import opening_status, ready_time
-from .models import Store
-from .my_store import choose_store
-from .selectors import find_stores
+from apps.stores.hours import opening_status, ready_time
+from apps.stores.models import Store
+from apps.stores.my_store import choose_store
+from apps.stores.selectors import find_stores
 
 
 class StoreSearchForm(forms.Form):

@@ -5,25 +5,16 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from oscar.core.loading import get_model
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 
 from apps.inventory.selectors import availability
+from apps.stores.hours import opening_status, ready_time
+from apps.stores.models import Store
+from apps.stores.selectors import find_stores
 
-from .hours import opening_status, ready_time
-from .models import Store
-from .selectors import find_stores
+from .plumbing import PublicAPIView
 
 Product = get_model("catalogue", "Product")
-
-
-class PublicAPIView(APIView):
-    """Anyone may read; anonymous callers are rate-limited (``API_ANON_RATE``)."""
-
-    permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
 
 
 class OpeningHoursSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .my_store import my_store as lookup
+from apps.stores.my_store import my_store as lookup
 
 
 def my_store(request):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
-from apps.pickup import reports
+from apps.reports import selectors as reports
 
 from .views import StoreManagerMixin
 

@@ -7,12 +7,18 @@ from oscar.core.loading import get_class, get_model
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from apps.inventory.selectors import availability, product_matches
-from apps.stores.api import PublicAPIView, StoreSerializer, describe
-from apps.stores.models import Location, Store
+from apps.inventory.availability import product_availability
+from apps.inventory.selectors import (
+    availability,
+    listing_queryset,
+    product_ids_available_at,
+    product_matches,
+)
+from apps.stores.models import Store
+from apps.stores.selectors import warehouse
 
-from .availability import product_availability
-from .selectors import listing_queryset, product_ids_available_at
+from .plumbing import PublicAPIView
+from .stores import StoreSerializer, describe
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -49,35 +55,6 @@ class ProductQuerySerializer(StoreQuerySerializer):
                 raise serializers.ValidationError({"category": "No such category."})
             data["category"] = category
         return data
-
-
-class ProductLineSerializer(serializers.Serializer):
-    """A product (by id or barcode, as scanned) and a quantity."""
-
-    product = serializers.IntegerField(required=False, help_text="Product id")
-    upc = serializers.CharField(required=False, help_text="Or its barcode, as scanned")
-    quantity = serializers.IntegerField(min_value=1, default=1)
-
-    def validate(self, data):
-        if ("product" in data) == ("upc" in data):
-            raise serializers.ValidationError("Give either the product's id or its barcode (upc).")
-        found = Product.objects.filter(
-            **({"pk": data["product"]} if "product" in data else {"upc__iexact": data["upc"]})
-        ).first()
-        if found is None:
-            raise serializers.ValidationError(
-                f"No product {data.get('product') or data.get('upc')!s}."
-            )
-        return {"product": found, "quantity": data["quantity"]}
-
-
-def quantities_of(lines) -> dict[int, int]:
-    """Validated ``ProductLineSerializer`` lines as product id -> units (repeats added up)."""
-    quantities: dict[int, int] = {}
-    for line in lines:
-        pk = line["product"].pk
-        quantities[pk] = quantities.get(pk, 0) + line["quantity"]
-    return quantities
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -157,12 +134,12 @@ class ProductDetailSerializer(ProductSerializer):
 
 
 def serializer_context(request, products, store):
-    warehouse = Location.objects.filter(kind=Location.Kind.WAREHOUSE).first()
-    locations = [loc for loc in (warehouse, store) if loc is not None]
+    online = warehouse()
+    locations = [loc for loc in (online, store) if loc is not None]
     return {
         "request": request,
         "strategy": Selector().strategy(request=request, user=request.user),
-        "warehouse": warehouse,
+        "warehouse": online,
         "store": store,
         "units": availability(products=products, locations=locations),
     }

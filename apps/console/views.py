@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
 from apps.order import pickup_codes, statuses
+from apps.order.selectors import order_history
 from apps.pickup import selectors, services
 from apps.stores.models import Store
-from apps.stores.selectors import staff_locations
+from apps.stores.selectors import MANAGER_ROLES, staff_locations, staff_store
 
 
 class ConsoleHomeView(LoginRequiredMixin, View):
@@ -29,39 +29,31 @@ class ConsoleHomeView(LoginRequiredMixin, View):
 class StoreConsoleMixin(LoginRequiredMixin):
     """Loads the store from the URL and refuses staff of other stores (403)."""
 
+    managers_only = False
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.store = get_object_or_404(Store.objects.filter(is_active=True), code=kwargs["code"])
-        self.check_access(request.user)
+        self.store, self.role = staff_store(
+            request.user, kwargs["code"], managers_only=self.managers_only
+        )
         return super().dispatch(request, *args, **kwargs)
 
-    def check_access(self, user):
-        self.role = services.role_at(user, self.store)
-        if self.role is None:
-            raise PermissionDenied("This is another store's console.")
-
     def get_order(self):
-        order = selectors.order_at_store(self.store, self.kwargs["number"])
-        if order is None:
-            raise Http404("No such order at this store.")
-        return order
+        return selectors.order_at_store(self.store, self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(store=self.store, is_manager=self.is_manager, **kwargs)
 
     @property
     def is_manager(self) -> bool:
-        return self.role in services.MANAGER_ROLES
+        return self.role in MANAGER_ROLES
 
 
 class StoreManagerMixin(StoreConsoleMixin):
     """Pages for the store's managers (and merchandisers): stock counts and reports."""
 
-    def check_access(self, user):
-        super().check_access(user)
-        if not self.is_manager:
-            raise PermissionDenied("Only the store's managers can open this page.")
+    managers_only = True
 
 
 class QueueView(StoreConsoleMixin, TemplateView):
@@ -87,9 +79,9 @@ class OrderView(StoreConsoleMixin, TemplateView):
         return super().get_context_data(
             order=order,
             display_code=pickup_codes.display(order.pickup_code or ""),
-            is_open=order.status in selectors.OPEN,
-            to_pick={line.pk for line in services.unconfirmed_lines(order)},
-            timeline=selectors.order_timeline(order),
+            actions=order.staff_actions,
+            to_pick={line.pk for line in selectors.unconfirmed_lines(order)},
+            timeline=order_history(order),
             statuses=statuses,
             **kwargs,
         )
@@ -99,32 +91,25 @@ class PickListView(OrderView):
     template_name = "console/pick_list.html"
 
 
-ACTIONS = {
-    "start-picking": lambda order, by, post: services.start_picking(order=order, by=by),
-    "ready": lambda order, by, post: services.mark_ready(order=order, by=by),
-    "picked": lambda order, by, post: services.confirm_line(
-        order=order, line=order.lines.get(pk=post.get("line")), by=by
-    ),
-    "short-pick": lambda order, by, post: services.short_pick(
-        order=order,
-        line=order.lines.get(pk=post.get("line")),
-        quantity=int(post.get("quantity") or 0),
-        by=by,
-        reason=post.get("reason", ""),
-    ),
-    "hand-over": lambda order, by, post: services.hand_over(
-        order=order,
-        by=by,
-        code=post.get("code", ""),
-        id_checked=post.get("id_checked") == "on",
-        collected_by=post.get("collected_by", ""),
-    ),
-    "resend-ready": lambda order, by, post: services.resend_ready(order=order, by=by),
-    "not-collected": lambda order, by, post: services.mark_not_collected(order=order, by=by),
-    "cancel": lambda order, by, post: services.cancel(
-        order=order, by=by, reason=post.get("reason", "")
-    ),
-}
+def action_params(action: str, order, post) -> dict:
+    """The action's parameters from the console's form: its line, quantity, reason, code."""
+    params = {}
+    if action in ("picked", "short-pick"):
+        params["line"] = order.lines.filter(pk=post.get("line") or 0).first()
+        if params["line"] is None:
+            raise services.PickupError("Choose a line of this order.")
+    if action == "short-pick":
+        params["quantity"] = int(post.get("quantity") or 0)
+    if action in ("short-pick", "cancel"):
+        params["reason"] = post.get("reason", "")
+    if action == "hand-over":
+        params.update(
+            code=post.get("code", ""),
+            id_checked=post.get("id_checked") == "on",
+            collected_by=post.get("collected_by", ""),
+        )
+    return params
+
 
 DONE = {
     "start-picking": "Picking started: print the pick list.",
@@ -142,11 +127,12 @@ class OrderActionView(StoreConsoleMixin, View):
     """POST one action on one order; refusals come back as a message, nothing half-done."""
 
     def post(self, request, code, number, action):
-        if action not in ACTIONS:
+        if action not in DONE:
             return redirect("console:order", code=code, number=number)
         order = self.get_order()
         try:
-            order = ACTIONS[action](order, request.user, request.POST)
+            params = action_params(action, order, request.POST)
+            order = services.act(action, order=order, by=request.user, **params)
         except (services.PickupError, ValueError) as exc:
             messages.error(request, str(exc) or "That did not work: check the quantity.")
             return redirect("console:order", code=code, number=number)

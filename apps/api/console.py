@@ -3,62 +3,47 @@ queue, its orders, the actions on them, its stock and its report. Thin: each vie
 request, calls one service or selector and serialises the result."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.instore import services as instore
 from apps.inventory.selectors import stock_records
-from apps.order import statuses
+from apps.order.selectors import order_history
+from apps.pickup import selectors, services
+from apps.reports import selectors as reports
 from apps.stores.models import Store
-from apps.stores.selectors import staff_locations
+from apps.stores.selectors import staff_locations, staff_store
 
-from . import reports, selectors, services
+from .plumbing import REFUSALS, Refusal
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 
-class Refusal(serializers.Serializer):
-    """What every refused request answers: the reason, and a code for programs."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-
-
-REFUSALS = {400: Refusal, 403: Refusal, 404: Refusal, 409: Refusal}
-
-
 class StoreScopedMixin:
     """Loads the store named in the URL; staff of other stores get 403 (in every endpoint)."""
 
-    manager_only = False
+    managers_only = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication first: anonymous get 401/403
-        self.store = get_object_or_404(Store.objects.filter(is_active=True), code=kwargs["code"])
-        self.role = services.role_at(request.user, self.store)
-        if self.role is None:
-            raise PermissionDenied("This is another store's console.")
-        if self.manager_only and self.role not in services.MANAGER_ROLES:
-            raise PermissionDenied("Only the store's managers can do this.")
+        self.store, self.role = staff_store(
+            request.user, kwargs["code"], managers_only=self.managers_only
+        )
 
     def get_order(self):
-        order = selectors.order_at_store(self.store, self.kwargs["number"])
-        if order is None:
-            raise Http404("No such order at this store.")
-        return order
+        return selectors.order_at_store(self.store, self.kwargs["number"])
 
 
 # --- Serializers ---------------------------------------------------------------------------
@@ -122,14 +107,6 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         return order.guest_email
 
 
-#: What can be done to an order in each state (the action endpoints below).
-ACTIONS_BY_STATE = {
-    statuses.PLACED: ["start-picking", "cancel"],
-    statuses.PICKING: ["picked", "short-pick", "ready", "cancel"],
-    statuses.READY: ["hand-over", "resend-ready", "not-collected", "cancel"],
-}
-
-
 class OrderSerializer(OrderSummarySerializer):
     email = serializers.CharField(read_only=True)
     phone = serializers.CharField(source="pickup_phone")
@@ -149,15 +126,15 @@ class OrderSerializer(OrderSummarySerializer):
 
     @extend_schema_field(LineSerializer(many=True))
     def get_lines(self, order):
-        to_pick = {line.pk for line in services.unconfirmed_lines(order)}
+        to_pick = {line.pk for line in selectors.unconfirmed_lines(order)}
         return LineSerializer(order.lines.all(), many=True, context={"to_pick": to_pick}).data
 
     @extend_schema_field(StepSerializer(many=True))
     def get_timeline(self, order):
-        return StepSerializer(selectors.order_timeline(order), many=True).data
+        return StepSerializer(order_history(order), many=True).data
 
     def get_actions(self, order) -> list[str]:
-        return ACTIONS_BY_STATE.get(order.status, []) if order.is_pickup else []
+        return list(order.staff_actions)
 
 
 class QueueGroupSerializer(serializers.Serializer):
@@ -284,12 +261,15 @@ class OrderView(StoreScopedMixin, APIView):
 
 
 class OrderActionView(StoreScopedMixin, APIView):
-    """POST one action; answers the order as it is afterwards (or a refusal, nothing changed)."""
+    """POST one staff action (``statuses.STAFF_ACTIONS``); answers the order as it is
+    afterwards, or a refusal with nothing changed."""
 
+    action = ""
     request_serializer = None
 
-    def act(self, order, data):
-        raise NotImplementedError
+    def params(self, order, data) -> dict:
+        """The action's parameters from the request body (none by default)."""
+        return {}
 
     def post(self, request, code, number, **kwargs):
         order = self.get_order()
@@ -298,7 +278,7 @@ class OrderActionView(StoreScopedMixin, APIView):
             parsed = self.request_serializer(data=request.data)
             parsed.is_valid(raise_exception=True)
             data = parsed.validated_data
-        self.act(order, data)
+        services.act(self.action, order=order, by=request.user, **self.params(order, data))
         return Response(OrderSerializer(self.get_order()).data)
 
     def line(self, order):
@@ -308,87 +288,81 @@ class OrderActionView(StoreScopedMixin, APIView):
         return line
 
 
-def action(name, summary, act, request_serializer=None):
-    """An action endpoint's view class, documented with its own summary and request body."""
-
-    @extend_schema(
-        summary=summary,
-        request=request_serializer,
-        responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
-    )
-    def post(self, request, code, number, **kwargs):  # its own function: its own schema
-        return OrderActionView.post(self, request, code, number, **kwargs)
-
-    return type(
-        "".join(part.title() for part in name.split("-")) + "View",
-        (OrderActionView,),
-        {
-            "request_serializer": request_serializer,
-            "act": lambda self, order, data: act(self, order, data),
-            "post": post,
-        },
+def documented(summary: str, request=None):
+    """An action endpoint's own summary and request body in the schema."""
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            request=request,
+            responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
+        )
     )
 
 
-StartPickingView = action(
-    "start-picking",
-    "Start picking (placed -> picking)",
-    lambda view, order, data: services.start_picking(order=order, by=view.request.user),
-)
-LinePickedView = action(
-    "line-picked",
-    "Confirm a line's units are in hand",
-    lambda view, order, data: services.confirm_line(
-        order=order, line=view.line(order), by=view.request.user
-    ),
-)
-ShortPickView = action(
-    "short-pick",
+@documented("Start picking (placed -> picking)")
+class StartPickingView(OrderActionView):
+    action = "start-picking"
+
+
+@documented("Confirm a line's units are in hand")
+class LinePickedView(OrderActionView):
+    action = "picked"
+
+    def params(self, order, data):
+        return {"line": self.line(order)}
+
+
+@documented(
     "Short-pick part of a line: units released, refund recorded, shopper told",
-    lambda view, order, data: services.short_pick(
-        order=order,
-        line=view.line(order),
-        quantity=data["quantity"],
-        by=view.request.user,
-        reason=data.get("reason", ""),
-    ),
     ShortPickSerializer,
 )
-ReadyView = action(
-    "ready",
-    "Ready for collection (every line confirmed); the shopper is told",
-    lambda view, order, data: services.mark_ready(order=order, by=view.request.user),
-)
-ResendReadyView = action(
-    "resend-ready",
-    "Send the ready message again (no change of state)",
-    lambda view, order, data: services.resend_ready(order=order, by=view.request.user),
-)
-HandOverView = action(
-    "hand-over",
-    "Hand over after checking the pickup code (or the customer's ID)",
-    lambda view, order, data: services.hand_over(
-        order=order,
-        by=view.request.user,
-        code=data.get("code", ""),
-        id_checked=data["id_checked"],
-        collected_by=data.get("collected_by", ""),
-    ),
-    HandOverSerializer,
-)
-NotCollectedView = action(
-    "not-collected",
-    "Not collected after the holding days: stock back on sale, refund recorded",
-    lambda view, order, data: services.mark_not_collected(order=order, by=view.request.user),
-)
-CancelView = action(
-    "cancel",
-    "Cancel: stock back on sale, refund recorded, shopper told",
-    lambda view, order, data: services.cancel(
-        order=order, by=view.request.user, reason=data.get("reason", "")
-    ),
-    ReasonSerializer,
-)
+class ShortPickView(OrderActionView):
+    action = "short-pick"
+    request_serializer = ShortPickSerializer
+
+    def params(self, order, data):
+        return {
+            "line": self.line(order),
+            "quantity": data["quantity"],
+            "reason": data.get("reason", ""),
+        }
+
+
+@documented("Ready for collection (every line confirmed); the shopper is told")
+class ReadyView(OrderActionView):
+    action = "ready"
+
+
+@documented("Send the ready message again (no change of state)")
+class ResendReadyView(OrderActionView):
+    action = "resend-ready"
+
+
+@documented("Hand over after checking the pickup code (or the customer's ID)", HandOverSerializer)
+class HandOverView(OrderActionView):
+    action = "hand-over"
+    request_serializer = HandOverSerializer
+
+    def params(self, order, data):
+        return {
+            "code": data.get("code", ""),
+            "id_checked": data["id_checked"],
+            "collected_by": data.get("collected_by", ""),
+        }
+
+
+@documented("Not collected after the holding days: stock back on sale, refund recorded")
+class NotCollectedView(OrderActionView):
+    action = "not-collected"
+
+
+@documented("Cancel: stock back on sale, refund recorded, shopper told", ReasonSerializer)
+class CancelView(OrderActionView):
+    action = "cancel"
+    request_serializer = ReasonSerializer
+
+    def params(self, order, data):
+        return {"reason": data.get("reason", "")}
 
 
 class StockView(StoreScopedMixin, generics.ListAPIView):
@@ -409,7 +383,7 @@ class StockView(StoreScopedMixin, generics.ListAPIView):
 
 
 class StockCountView(StoreScopedMixin, APIView):
-    manager_only = True
+    managers_only = True
 
     @extend_schema(
         summary="Record a shelf count (managers): on hand set through the ledger",
@@ -459,7 +433,7 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportView(StoreScopedMixin, APIView):
-    manager_only = True
+    managers_only = True
 
     @extend_schema(
         summary="The store's figures day by day (managers); the last 7 days by default",

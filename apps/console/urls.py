@@ -1,15 +1,13 @@
 from django.urls import path
 
-from apps.instore import views as instore_views
-
-from . import reports, stock, views, wave
+from . import counter, reports, stock, views, wave
 
 app_name = "console"
 urlpatterns = [
     path("", views.ConsoleHomeView.as_view(), name="home"),
     path("<slug:code>/", views.QueueView.as_view(), name="queue"),
     path("<slug:code>/pick-wave/", wave.PickWaveView.as_view(), name="pick-wave"),
-    path("<slug:code>/sale/", instore_views.SaleView.as_view(), name="sale"),
+    path("<slug:code>/sale/", counter.SaleView.as_view(), name="sale"),
     path("<slug:code>/stock/", stock.StockView.as_view(), name="stock"),
     path("<slug:code>/reports/", reports.ReportView.as_view(), name="reports"),
     path(
@@ -18,10 +16,10 @@ urlpatterns = [
         {"as_csv": True},
         name="reports-csv",
     ),
-    path("<slug:code>/returns/", instore_views.ReturnsView.as_view(), name="returns"),
+    path("<slug:code>/returns/", counter.ReturnsView.as_view(), name="returns"),
     path(
         "<slug:code>/returns/<str:number>/",
-        instore_views.TakeReturnView.as_view(),
+        counter.TakeReturnView.as_view(),
         name="take-return",
     ),
     path("<slug:code>/orders/<str:number>/", views.OrderView.as_view(), name="order"),

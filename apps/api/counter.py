@@ -7,10 +7,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.pickup.api import REFUSALS, OrderSerializer, StoreScopedMixin
-from apps.storefront.api import ProductLineSerializer, quantities_of
+from apps.instore import selectors, services
 
-from . import selectors, services
+from .console import OrderSerializer, StoreScopedMixin
+from .plumbing import REFUSALS, ProductLineSerializer, quantities_of
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")

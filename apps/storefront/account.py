@@ -1,4 +1,4 @@
-"""The shopper's side of a pickup on the website: "I'm here" from their account's order page."""
+"""The shopper's account pages, beside Oscar's: "I'm here" from a ready pickup order's page."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from oscar.core.loading import get_model
 
-from . import services
+from apps.pickup import services
 
 Order = get_model("order", "Order")
 

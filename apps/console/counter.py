@@ -1,4 +1,4 @@
-"""Till-lite and counter returns in the store console (thin views over apps.instore.services)."""
+"""The counter in the store console: the till and returns (thin views over apps.instore)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -7,11 +7,11 @@ from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from apps.instore import selectors, services
 from apps.inventory.selectors import availability, product_matches
 from apps.inventory.services import StockError
-from apps.pickup.console.views import StoreConsoleMixin
 
-from . import selectors, services
+from .views import StoreConsoleMixin
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")

@@ -16,14 +16,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from tqdm import tqdm
 
-from apps.inventory.bulk import BATCH, insert_rows
-from apps.inventory.models import StockMovement
+from apps.checkout.services import place_collect_order
+from apps.instore.services import sell
+from apps.inventory import services as stock
+from apps.inventory.bulk import BATCH
+from apps.inventory.models import StockImport
+from apps.pickup import services as pickup
 from apps.profiles.models import Profile
 from apps.stores.models import Location, OpeningHours, StoreStaff
 from apps.stores.services import open_location
@@ -266,79 +269,32 @@ class DemoLoader:
         return 0 if rng.random() < 0.2 else rng.randint(1, 12)
 
     def load_stock(self, products, locations) -> None:
-        """Opening stock at every location, each unit arriving as a receipt in the ledger."""
+        """Opening stock at every location, each unit arriving as a receipt in the ledger under
+        one import batch per location (``inventory.services.open_stock``)."""
         created_total = 0
         for location in self.bar(locations, desc="stock", unit="loc"):
             with transaction.atomic():
-                have = set(
-                    StockRecord.objects.filter(partner_id=location.partner_id).values_list(
-                        "product_id", flat=True
-                    )
+                batch = StockImport.objects.create(
+                    filename=f"Demo opening stock at {location.code}",
+                    mode=StockImport.Mode.DELTA,
                 )
-                missing = [(p, price) for p, price in products if p.pk not in have]
-                if not missing:
-                    continue
-                now = timezone.now()
-                insert_rows(
-                    StockRecord,
-                    [
-                        "partner",
-                        "product",
-                        "partner_sku",
-                        "price_currency",
-                        "price",
-                        "num_in_stock",
-                        "num_allocated",
-                        "date_created",
-                        "date_updated",
-                    ],
-                    [
-                        (
-                            location.partner_id,
-                            p.pk,
-                            p.upc,
-                            settings.OSCAR_DEFAULT_CURRENCY,
-                            price,
-                            self.units_for(p.upc, location),
-                            0,
-                            now,
-                            now,
+                created = stock.open_stock(
+                    location=location,
+                    stock_import=batch,
+                    rows=[
+                        stock.OpeningStock(
+                            product_id=p.pk,
+                            sku=p.upc,
+                            price=price,
+                            units=self.units_for(p.upc, location),
+                            currency=settings.OSCAR_DEFAULT_CURRENCY,
                         )
-                        for p, price in missing
+                        for p, price in products
                     ],
                 )
-                new = StockRecord.objects.filter(
-                    partner_id=location.partner_id, product_id__in=[p.pk for p, _ in missing]
-                )
-                insert_rows(
-                    StockMovement,
-                    [
-                        "stockrecord",
-                        "location",
-                        "product",
-                        "on_hand_delta",
-                        "allocated_delta",
-                        "reason",
-                        "note",
-                        "created_at",
-                    ],
-                    [
-                        (
-                            pk,
-                            location.pk,
-                            product_id,
-                            units,
-                            0,
-                            StockMovement.Reason.RECEIPT,
-                            "Demo opening stock",
-                            now,
-                        )
-                        for pk, product_id, units in new.filter(num_in_stock__gt=0).values_list(
-                            "pk", "product_id", "num_in_stock"
-                        )
-                    ],
-                )
-                created_total += len(missing)
+                if not created:
+                    batch.delete()
+                created_total += created
         self.say(f"Stock records: {created_total} created.")
 
     # --- people -----------------------------------------------------------------------------
@@ -371,10 +327,6 @@ class DemoLoader:
         """A morning's work at the demo staff's stores, through the same services as the shop:
         orders to pick, one being picked, one ready whose shopper is here, one collected, a till
         sale. Only on a shop with no orders yet, so a second run adds nothing."""
-        from apps.checkout.services import place_collect_order
-        from apps.instore.services import sell
-        from apps.pickup import services as pickup
-
         if Order.objects.exists():
             self.say("Orders: already there.")
             return
