@@ -14,7 +14,7 @@ setup()
 from django.core.management import call_command  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
 
-from apps.inventory.selectors import locations_with_everything  # noqa: E402
+from apps.inventory.selectors import locations_with_everything, mark_stocked  # noqa: E402
 from apps.stores.models import Store  # noqa: E402
 from apps.stores.selectors import distance_km, find_stores  # noqa: E402
 
@@ -59,7 +59,7 @@ def main():
     it = iter(range(10**9))
 
     def nearest_20():
-        return find_stores(near=places[next(it) % 20], limit=20, quantities=basket)
+        return mark_stocked(find_stores(near=places[next(it) % 20], limit=20), quantities=basket)
 
     def all_with_basket():
         return every_store_with_basket(places[next(it) % 20], basket)

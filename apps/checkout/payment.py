@@ -1,7 +1,7 @@
 """Payment gateways. The shop ships with a test gateway that needs no outside service.
 
-Set ``OMNISHOP_PAYMENT_GATEWAY`` to the dotted path of another class with the same
-``name`` and ``charge()`` to plug a real provider in.
+Set the ``PAYMENT_GATEWAY`` environment variable (setting ``OMNISHOP_PAYMENT_GATEWAY``) to the
+dotted path of another class with the same ``name`` and ``charge()`` to plug a real provider in.
 """
 
 from decimal import Decimal
