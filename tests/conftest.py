@@ -1,4 +1,6 @@
+import datetime as dt
 import os
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -79,23 +81,73 @@ def shop(db):
 
 
 @pytest.fixture
-def order(shop, client):
+def order(shop):
     """A guest's placed click-and-collect order for two lamps at the Leeds store."""
-    from oscar.core.loading import get_model
+    from tests.factories import OrderFactory
 
-    from tests.checkout.conftest import (
-        add_to_basket,
-        choose_collect,
-        place_order,
-        start_guest_checkout,
+    return OrderFactory(
+        store=shop["leeds"],
+        lines={shop["lamp"]: 2},
+        guest_email="guest@example.com",
+        pickup_name="Ann Other",
     )
 
-    add_to_basket(client, shop["lamp"], quantity=2)
-    start_guest_checkout(client)
-    choose_collect(client, "leeds")
-    place_order(client)
-    client.logout()
-    return get_model("order", "Order").objects.get()
+
+# --- two days of one store's activity, for the store reports and the stores overview ---------
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+MONDAY = dt.date(2026, 11, 2)
+TUESDAY = MONDAY + dt.timedelta(days=1)
+
+
+def at(day, hour, minute=0):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+@pytest.fixture
+def manager(shop):
+    """The Leeds store's manager."""
+    from apps.stores.models import StoreStaff
+    from tests.factories import StoreStaffFactory
+
+    return StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user
+
+
+@pytest.fixture
+def two_days(shop, manager):
+    """Monday: two pickup orders; one ready in 30 min. Tuesday: it is collected, the other
+    cancelled; a till sale, and one unit of it brought back damaged."""
+    import time_machine
+
+    from apps.instore import services as instore
+    from apps.pickup import services
+    from tests.factories import OrderFactory, pick_all, stock
+
+    def collect_order():
+        return OrderFactory(store=shop["leeds"], lines={shop["lamp"]: 1})
+
+    stock(shop["leeds"], shop["lamp"], 5)
+    with time_machine.travel(at(MONDAY, 10), tick=False):
+        fast = collect_order()
+    with time_machine.travel(at(MONDAY, 11), tick=False):
+        slow = collect_order()
+    with time_machine.travel(at(MONDAY, 10, 30), tick=False):
+        services.start_picking(order=fast, by=manager)
+        pick_all(fast, manager)
+        services.mark_ready(order=fast, by=manager)
+    with time_machine.travel(at(TUESDAY, 12), tick=False):
+        services.hand_over(order=fast, by=manager, code=fast.pickup_code)
+        services.cancel(order=slow, by=manager, reason="customer asked")
+    with time_machine.travel(at(TUESDAY, 15), tick=False):
+        sale = instore.sell(location=shop["leeds"], quantities={shop["lamp"].pk: 2}, by=manager)
+        instore.take_return(
+            location=shop["leeds"],
+            order=sale,
+            quantities={sale.lines.get().pk: 1},
+            by=manager,
+            damaged=True,
+        )
+    return {"fast": fast, "slow": slow, "sale": sale}
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,8 @@ from oscar.core.loading import get_class, get_model
 
 from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
-from tests.factories import UserFactory
+from tests.factories import OrderFactory, UserFactory
 
-Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 StockRecordForm = get_class("dashboard.catalogue.forms", "StockRecordForm")
 
@@ -51,8 +50,8 @@ def test_the_order_list_bulk_action_refuses_pickup_orders_with_the_reason(
     assert order.status == statuses.PLACED
 
 
-def test_delivery_orders_still_change_status_in_the_dashboard(order, merchandiser, client):
-    Order.objects.filter(pk=order.pk).update(pickup_location=None)  # a web delivery order
+def test_delivery_orders_still_change_status_in_the_dashboard(shop, merchandiser, client):
+    order = OrderFactory(delivery=True, lines={shop["lamp"]: 1})  # a web delivery order
     change_status(client, order, statuses.DISPATCHED)
     order.refresh_from_db()
     assert order.status == statuses.DISPATCHED

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from apps.reports import selectors as reports
 from apps.stores.models import Store
+from tests.conftest import MONDAY, TUESDAY
 from tests.factories import StoreFactory, StoreStaffFactory, UserFactory
-from tests.pickup.test_reports import MONDAY, TUESDAY
 
 SPAN = {"start": "2026-11-02", "end": "2026-11-03"}
 

@@ -9,7 +9,7 @@ from apps.instore import services
 from apps.inventory.selectors import availability, ledger_drift
 from apps.inventory.services import InsufficientStock, allocate
 from apps.order import statuses
-from tests.factories import StoreStaffFactory, UserFactory
+from tests.factories import OrderFactory, StoreStaffFactory, UserFactory
 
 Order = get_model("order", "Order")
 
@@ -96,19 +96,8 @@ def test_a_damaged_return_is_refunded_but_not_put_back_on_sale(shop, leeds_staff
     assert order.counter_returns.get().damaged
 
 
-def test_an_open_pickup_order_cannot_be_returned(shop, leeds_staff, client):
-    from tests.checkout.conftest import (
-        add_to_basket,
-        choose_collect,
-        place_order,
-        start_guest_checkout,
-    )
-
-    add_to_basket(client, shop["lamp"])
-    start_guest_checkout(client)
-    choose_collect(client, "leeds")
-    place_order(client)
-    order = Order.objects.get()
+def test_an_open_pickup_order_cannot_be_returned(shop, leeds_staff):
+    order = OrderFactory(store=shop["leeds"], lines={shop["lamp"]: 1})
     with pytest.raises(services.InstoreError, match="only handed-over orders"):
         services.take_return(
             location=shop["leeds"],

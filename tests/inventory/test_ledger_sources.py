@@ -18,8 +18,7 @@ from apps.inventory.selectors import ledger_drift, movements_without_source
 from apps.pickup import services as pickup
 from apps.stores.models import StoreStaff
 from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
-from tests.factories import StoreStaffFactory, UserFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, UserFactory, pick_all
 
 Reason = StockMovement.Reason
 Country = get_model("address", "Country")

@@ -10,8 +10,7 @@ from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
 from tests.api.conftest import api_client
-from tests.factories import StoreStaffFactory, UserFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, UserFactory, pick_all
 
 
 def text(response):

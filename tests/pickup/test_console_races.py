@@ -11,8 +11,7 @@ from oscar.core.loading import get_model
 from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
 from apps.pickup import services
-from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, pick_all
 
 StockRecord = get_model("partner", "StockRecord")
 

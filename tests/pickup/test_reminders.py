@@ -10,8 +10,7 @@ from apps.order import statuses
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
-from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, pick_all
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
-from tests.factories import StoreStaffFactory, UserFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, UserFactory, pick_all
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")

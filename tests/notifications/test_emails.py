@@ -11,8 +11,7 @@ from apps.notifications import tasks as notification_tasks
 from apps.order import statuses
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
-from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, pick_all
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
 from tests.conftest import REQUIRE_SERVICES
-from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import pick_all
+from tests.factories import StoreStaffFactory, pick_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,31 +5,24 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.urls import reverse
-from oscar.core.loading import get_model
 
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.sms import LocmemBackend
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
-from tests.checkout.conftest import add_to_basket, place_order, start_guest_checkout
-from tests.factories import StoreStaffFactory
-from tests.pickup.conftest import pick_all
-
-Order = get_model("order", "Order")
+from tests.factories import OrderFactory, StoreStaffFactory, pick_all
 
 
 @pytest.fixture
-def order_with_phone(shop, client):
-    add_to_basket(client, shop["lamp"])
-    start_guest_checkout(client)
-    client.post(
-        reverse("checkout:fulfilment"),
-        {"method": "collect", "store": "leeds", "name": "Ann Other", "phone": "07911 123456"},
+def order_with_phone(shop):
+    return OrderFactory(
+        store=shop["leeds"],
+        lines={shop["lamp"]: 1},
+        guest_email="guest@example.com",
+        pickup_name="Ann Other",
+        pickup_phone="07911 123456",
     )
-    place_order(client)
-    return Order.objects.get()
 
 
 def make_ready(order, shop, callbacks):

@@ -1,22 +1,15 @@
 from django.urls import reverse
-from oscar.core.loading import get_model
 
 from apps.order import pickup_codes, statuses
-from tests.checkout.conftest import add_to_basket, choose_collect, place_order
-from tests.factories import UserFactory
-
-Order = get_model("order", "Order")
+from tests.factories import OrderFactory, UserFactory
 
 
 def test_account_shows_channel_status_timeline_and_pickup_code(shop, client):
     shopper = UserFactory()
     client.force_login(shopper)
-    add_to_basket(client, shop["lamp"])
-    client.get(reverse("checkout:index"))
-    choose_collect(client, "leeds")
-    place_order(client)
-    order = Order.objects.get()
-    order.set_status(statuses.PICKING)  # what the store console does
+    order = OrderFactory(
+        store=shop["leeds"], lines={shop["lamp"]: 1}, user=shopper, status=statuses.PICKING
+    )
 
     history = " ".join(client.get(reverse("customer:order-list")).content.decode().split())
     assert "Web · collect at Omnishop Leeds" in history and statuses.PICKING in history

@@ -3,72 +3,16 @@
 import csv
 import datetime as dt
 import io
-import zoneinfo
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
-from oscar.core.loading import get_model
 
-from apps.instore import services as instore
-from apps.pickup import services
 from apps.reports import selectors as reports
 from apps.stores.models import StoreStaff
-from tests.checkout.conftest import add_to_basket, choose_collect, place_order, start_guest_checkout
-from tests.factories import StoreStaffFactory, stock
-from tests.pickup.conftest import pick_all
-
-Order = get_model("order", "Order")
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-MONDAY = dt.date(2026, 11, 2)
-TUESDAY = MONDAY + dt.timedelta(days=1)
-
-
-def at(day, hour, minute=0):
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-
-
-def collect_order(client, shop):
-    add_to_basket(client, shop["lamp"])
-    start_guest_checkout(client)
-    choose_collect(client, "leeds")
-    place_order(client)
-    client.logout()
-    return Order.objects.latest("pk")
-
-
-@pytest.fixture
-def manager(shop):
-    return StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user
-
-
-@pytest.fixture
-def two_days(shop, client, manager):
-    """Monday: two pickup orders; one ready in 30 min. Tuesday: it is collected, the other
-    cancelled; a till sale, and one unit of it brought back damaged."""
-    stock(shop["leeds"], shop["lamp"], 5)
-    with time_machine.travel(at(MONDAY, 10), tick=False):
-        fast = collect_order(client, shop)
-    with time_machine.travel(at(MONDAY, 11), tick=False):
-        slow = collect_order(client, shop)
-    with time_machine.travel(at(MONDAY, 10, 30), tick=False):
-        services.start_picking(order=fast, by=manager)
-        pick_all(fast, manager)
-        services.mark_ready(order=fast, by=manager)
-    with time_machine.travel(at(TUESDAY, 12), tick=False):
-        services.hand_over(order=fast, by=manager, code=fast.pickup_code)
-        services.cancel(order=slow, by=manager, reason="customer asked")
-    with time_machine.travel(at(TUESDAY, 15), tick=False):
-        sale = instore.sell(location=shop["leeds"], quantities={shop["lamp"].pk: 2}, by=manager)
-        instore.take_return(
-            location=shop["leeds"],
-            order=sale,
-            quantities={sale.lines.get().pk: 1},
-            by=manager,
-            damaged=True,
-        )
-    return {"fast": fast, "slow": slow, "sale": sale}
+from tests.conftest import MONDAY, TUESDAY, at
+from tests.factories import StoreStaffFactory
 
 
 def test_a_report_counts_each_day_in_the_stores_own_calendar(shop, two_days):
