@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -31,6 +31,7 @@ from .bulk import insert_rows, set_column
 from .models import StockCount, StockImport, StockMovement
 
 StockRecord = get_model("partner", "StockRecord")
+StockAlert = get_model("partner", "StockAlert")
 Product = get_model("catalogue", "Product")
 Reason = StockMovement.Reason
 
@@ -151,7 +152,7 @@ def apply_changes(
     """
     changes = sorted(changes, key=lambda c: c.stockrecord.pk)
     order_lines, counter_returns = order_lines or {}, counter_returns or {}
-    with transaction.atomic(), stock_signals([c.stockrecord.pk for c in changes]):
+    with transaction.atomic(), stock_signals(location, [c.stockrecord.pk for c in changes]):
         for change in changes:
             _apply_one(location, change, floor)
         return StockMovement.objects.bulk_create(
@@ -210,20 +211,33 @@ def _apply_one(location: Location, change: Change, floor: int) -> None:
 
 class stock_signals:
     """Oscar's ``pre_save``/``post_save`` for the stock records a change touches, as Oscar's own
-    ``allocate`` sends them, so its low-stock alerts open and close. Only records with a
-    low-stock threshold or an open alert are signalled (one query to find them): the others
-    have nothing to tell Oscar's receiver, and a bulk import must not pay one query a row."""
+    ``allocate`` sends them, so its low-stock alerts open and close. Only the location's records
+    with a low-stock threshold or an open alert are signalled, found in one query by location
+    (cheap whatever the size of the change): the others have nothing to tell Oscar's receiver,
+    and a bulk import must not pay one query a row."""
 
-    def __init__(self, record_ids):
-        self.record_ids = list(record_ids)
+    def __init__(self, location: Location, record_ids):
+        self.location, self.record_ids = location, set(record_ids)
 
-    def _watched(self):
-        return list(
-            StockRecord.objects.filter(pk__in=self.record_ids)
-            .filter(Q(low_stock_threshold__isnull=False) | Q(alerts__status="Open"))
-            .select_related("product__product_class")
-            .distinct()
+    def _watched(self) -> list:
+        thresholds = (
+            StockRecord.objects.filter(
+                partner_id=self.location.partner_id, low_stock_threshold__isnull=False
+            )
+            .order_by()
+            .values_list("pk", flat=True)
         )
+        alerts = (
+            StockAlert.objects.filter(
+                stockrecord__partner_id=self.location.partner_id, status=StockAlert.OPEN
+            )
+            .order_by()
+            .values_list("stockrecord_id", flat=True)
+        )
+        ids = self.record_ids.intersection(thresholds.union(alerts))
+        if not ids:  # the usual case: no record is loaded at all
+            return []
+        return list(StockRecord.objects.filter(pk__in=ids).select_related("product__product_class"))
 
     def __enter__(self):
         self.watched = self._watched() if self.record_ids else []
@@ -679,7 +693,7 @@ def apply_feed(
                 now,
             )
         )
-    with stock_signals(new_on_hand):
+    with stock_signals(location, new_on_hand):
         set_column(StockRecord, "num_in_stock", new_on_hand, date_updated=now)
         insert_rows(StockMovement, MOVEMENT_FIELDS, movements)
     return applied, refused
