@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint browser serve worker clean
+.PHONY: run test install lint browser serve worker clean screenshots manage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ lint: install
 test: install browser lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## screenshots: refresh the README's pictures in docs/screenshots (the browser journeys take them)
+screenshots: install browser
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest tests/e2e -q
+
+## manage: a management command with the project's virtualenv, e.g. make manage CMD="check_stock_ledger"
+manage: install
+	$(PY) manage.py $(CMD)
 
 ## serve: production-shaped serving (gunicorn + whitenoise)
 serve: install

@@ -6,9 +6,14 @@ switch to PostgreSQL and a real broker and cache; ``DJANGO_ENV=production`` turn
 the hardened settings that ``manage.py check --deploy`` asks for.
 """
 
+import base64
+import datetime as dt
+import hashlib
 from pathlib import Path
 
 import environ
+from csp import constants as csp
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -26,8 +31,19 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 if PRODUCTION:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+    # Refuse to start rather than run with a guessable key or answer any Host header.
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="").strip()
+    ALLOWED_HOSTS = [h.strip() for h in env.list("DJANGO_ALLOWED_HOSTS", default=[]) if h.strip()]
+    if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("dev-only"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production: 32 characters or more, kept secret "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must be set in production: the shop's host names, "
+            "comma-separated (e.g. shop.example.com)."
+        )
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-omnishop")
     ALLOWED_HOSTS = env.list(
@@ -113,6 +129,7 @@ INSTALLED_APPS = [
     "apps.demo.apps.DemoConfig",
     "apps.profiles.apps.ProfilesConfig",
     "apps.api.apps.ApiConfig",
+    "axes",
 ]
 INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
 
@@ -120,6 +137,9 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.RefuseControlCharacters",
+    "config.middleware.NumbersTooLargeAreNotFound",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -158,9 +180,63 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a login for an account and address locked out after failed attempts.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
+
+
+# Content-Security-Policy (django-csp): scripts from this shop only. The one inline script,
+# Oscar's page-load hook in templates/oscar/base.html, carries the page's nonce; our own pages
+# have none. Oscar's few constant inline handlers (its forms' "cancel" links) are allowed by
+# their hash alone ('unsafe-hashes'), never inline script in general.
+def _sha256(source: str) -> str:
+    return base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+
+
+OSCAR_INLINE_HANDLERS = (
+    "history.go(-1);return false",
+    "window.history.go(-1);return false",
+    "javascript:history.go(-1);",
+    "window.close();return false;",
+    "window.print()",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [
+            csp.SELF,
+            csp.NONCE,
+            csp.UNSAFE_HASHES,
+            *(f"'sha256-{_sha256(handler)}'" for handler in OSCAR_INLINE_HANDLERS),
+        ],
+        # Oscar, Bootstrap, TinyMCE and Swagger UI set style attributes.
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "worker-src": [csp.SELF, "blob:"],  # ReDoc renders the API docs in a worker
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.SELF],
+    }
+}
+
+# Login lockout (django-axes): every sign-in form (shop, console, dashboard, admin, the API's
+# browsable login) counts failures per account and address; AXES_FAILURE_LIMIT wrong passwords
+# lock that pair out for AXES_COOLOFF_MINUTES, with a page that says so.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "apps.storefront.account.login_name"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -188,7 +264,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis down: pages and the read-only API answer without the cache (config/cache.py).
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     # Thumbnail metadata lives in the cache: keep enough entries for a whole catalogue.
@@ -209,6 +290,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+#: Celery beat's own state, kept with the shop's other local files (never in the source tree).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "expire-uncollected-pickups": {
         "task": "apps.pickup.tasks.expire_uncollected",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("console/", include("apps.console.urls")),
     path("pickup/", include(pickup_urls)),
     path("api/", include("apps.api.urls")),
+    # The browsable API's sign-in (its templates name the top-level "rest_framework" namespace).
+    path("api/auth/", include("rest_framework.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

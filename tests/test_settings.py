@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PROBE = (
@@ -76,18 +77,42 @@ def test_production_mode_passes_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_mode_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS | {"DJANGO_SECRET_KEY"}}
-    env.update(DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="shop.example.com")
-    result = subprocess.run(
+def production_check(**settings_env):
+    """``manage.py check`` in production mode with these variables (and no others of ours)."""
+    names = SERVICE_VARS | {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"}
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env.update(DJANGO_ENV="production", **settings_env)
+    return subprocess.run(
         [sys.executable, "manage.py", "check"],
         env=env,
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
     )
+
+
+GOOD_KEY = "x7!pQz2#mN9vR4@kL8wT1yU6sH3jF0dG5bC-aE_iO+nP=rV$qZ"
+
+
+@pytest.mark.parametrize("key", [None, "", "   ", "short-key", "dev-only-not-secret-omnishop"])
+def test_production_refuses_to_start_without_a_real_secret_key(key):
+    extra = {} if key is None else {"DJANGO_SECRET_KEY": key}
+    result = production_check(DJANGO_ALLOWED_HOSTS="shop.example.com", **extra)
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "", " , "])
+def test_production_refuses_to_start_without_allowed_hosts(hosts):
+    extra = {} if hosts is None else {"DJANGO_ALLOWED_HOSTS": hosts}
+    result = production_check(DJANGO_SECRET_KEY=GOOD_KEY, **extra)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_production_starts_with_a_key_and_hosts():
+    result = production_check(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="shop.example.com")
+    assert result.returncode == 0, result.stderr
 
 
 def test_migrations_are_complete():

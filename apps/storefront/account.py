@@ -24,3 +24,12 @@ class ArrivedView(LoginRequiredMixin, View):
         else:
             messages.success(request, "Thanks: the store knows you are here and is on its way.")
         return redirect("customer:order", order_number=number)
+
+
+def login_name(request, credentials=None) -> str:
+    """The account a sign-in attempt is for, as django-axes counts failures: the e-mail as
+    typed in any sign-in form, case and spaces ignored (so "Ann@x" and "ann@x " count as one)."""
+    name = (credentials or {}).get("username") or ""
+    if not name and request is not None:
+        name = request.POST.get("login-username") or request.POST.get("username") or ""
+    return name.strip().lower()

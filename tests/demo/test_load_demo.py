@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from oscar.core.loading import get_model
 
 from apps.inventory.models import StockMovement
@@ -71,7 +72,7 @@ def test_demo_users_can_sign_in_with_the_documented_passwords(client):
         ("staff.manchester@omnishop.example", "omnishop-staff"),
         ("shopper@omnishop.example", "omnishop-shopper"),
     ]:
-        assert client.login(username=email, password=password), email
+        assert client.login(request=HttpRequest(), username=email, password=password), email
     assert get_user_model().objects.get(email="merch@omnishop.example").is_superuser
     london = StoreStaff.objects.get(user__email="staff.london@omnishop.example")
     manchester = StoreStaff.objects.get(user__email="staff.manchester@omnishop.example")
@@ -115,5 +116,7 @@ def test_demo_orders_fill_the_staffs_consoles_once(client):
     call_command(*args, stdout=StringIO())
     assert Order.objects.count() == placed
     assert list(ledger_drift()) == []
-    client.login(username="shopper@omnishop.example", password="omnishop-shopper")
+    client.login(
+        request=HttpRequest(), username="shopper@omnishop.example", password="omnishop-shopper"
+    )
     assert client.get("/api/account/orders/").json()["count"] == placed

@@ -1,14 +1,13 @@
 """The API's documentation renders in a browser from the shop's own files (no CDN)."""
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+from tests.e2e.conftest import SCREENSHOTS
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_swagger_ui_lists_the_console_endpoints_without_leaving_the_shop(page, live_server):

@@ -1,7 +1,6 @@
 """Click and collect, as a shopper does it, in a real browser. Saves the README screenshots."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,10 +10,10 @@ from playwright.sync_api import expect
 from apps.inventory import services
 from apps.inventory.selectors import availability
 from apps.stores.models import Location
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 Product = get_model("catalogue", "Product")
 Order = get_model("order", "Order")
 

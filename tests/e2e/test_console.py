@@ -1,18 +1,16 @@
 """Store staff run a collect order, a till sale, a counter return and the reports through the
 console, in a real browser."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_click_and_collect import go_to_review_collecting_at, stocked_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 Order = get_model("order", "Order")
 Location = get_model("stores", "Location")
 

@@ -1,15 +1,14 @@
 """A merchandiser compares the stores, then moves stock to the one that is short, in a browser."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import SCREENSHOTS
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 StockRecord = get_model("partner", "StockRecord")
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -20,7 +21,9 @@ def demo(db):
 
 def login(client, who):
     email, password = who
-    assert client.login(username=email, password=password), f"demo user {email} cannot log in"
+    assert client.login(request=HttpRequest(), username=email, password=password), (
+        f"demo user {email} cannot log in"
+    )
     return client
 
 

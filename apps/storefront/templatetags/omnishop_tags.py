@@ -60,3 +60,10 @@ def my_store_filter_url(context, on: bool):
 @register.filter
 def pickup_code_display(code):
     return pickup_codes.display(code)
+
+
+@register.filter
+def in_minutes(duration) -> str:
+    """A timedelta as "15 minutes" (or "1 minute")."""
+    minutes = max(round(duration.total_seconds() / 60), 1)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from apps.demo.loader import DemoLoader
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products, stores, no_index, no_progress, orders, **options):
+        if options["verbosity"] < 2:
+            # The demo orders e-mail the demo shopper; printing every message is for -v 2.
+            settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         DemoLoader(
             products=products,
             stores=stores,

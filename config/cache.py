@@ -1,0 +1,55 @@
+"""A Redis cache that degrades instead of failing: with Redis down, reads miss and writes are
+dropped, so pages and the read-only API still answer (the anonymous API throttle, which keeps
+its counts in the cache, lets callers through) while the outage is logged."""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
+
+#: What each cache operation answers while Redis cannot be reached: a miss, or nothing done.
+FALLBACKS = {
+    "get": lambda key, default, *a, **k: default,
+    "get_many": lambda *a, **k: {},
+    "add": lambda *a, **k: False,
+    "set": lambda *a, **k: None,
+    "touch": lambda *a, **k: False,
+    "delete": lambda *a, **k: False,
+    "has_key": lambda *a, **k: False,
+    "incr": lambda key, delta, *a, **k: delta,
+    "set_many": lambda data, *a, **k: list(data),
+    "delete_many": lambda *a, **k: None,
+    "clear": lambda *a, **k: False,
+}
+#: The outage is logged at most this often (seconds), not on every request.
+LOG_EVERY = 60
+
+
+class FailSoftRedisCacheClient(RedisCacheClient):
+    _last_logged = 0.0
+
+    def __getattribute__(self, name):
+        attribute = super().__getattribute__(name)
+        if name not in FALLBACKS:
+            return attribute
+        lib = super().__getattribute__("_lib")
+
+        def fail_soft(*args, **kwargs):
+            try:
+                return attribute(*args, **kwargs)
+            except (lib.ConnectionError, lib.TimeoutError) as exc:
+                now = time.monotonic()
+                if now - FailSoftRedisCacheClient._last_logged > LOG_EVERY:
+                    FailSoftRedisCacheClient._last_logged = now
+                    logger.error("cache unavailable, answering without it: %s", exc)
+                return FALLBACKS[name](*args, **kwargs)
+
+        return fail_soft
+
+
+class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailSoftRedisCacheClient
