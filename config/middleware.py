@@ -38,8 +38,10 @@ class RefuseControlCharacters:
 
 
 class NumbersTooLargeAreNotFound:
-    """An id in a URL beyond any integer the database holds (SQLite raises OverflowError on
-    it) names nothing: 404, as for any other id that does not exist."""
+    """An id in a URL or a query beyond any integer the database holds (SQLite raises
+    OverflowError on it) names nothing: 404 for a page read (GET/HEAD), as for any other id
+    that does not exist. A write with such a number is a form's missing bound, and stays an
+    error to fix."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,6 +50,6 @@ class NumbersTooLargeAreNotFound:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OverflowError):
+        if isinstance(exception, OverflowError) and request.method in ("GET", "HEAD"):
             return HttpResponseNotFound("No such page.", content_type="text/plain; charset=utf-8")
         return None

@@ -18,13 +18,14 @@ from rest_framework.views import APIView
 
 from apps.instore import services as instore
 from apps.inventory.selectors import stock_records
+from apps.inventory.services import MAX_UNITS
 from apps.order.selectors import order_history
 from apps.pickup import selectors, services
 from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.selectors import staff_locations, staff_store
 
-from .plumbing import REFUSALS, Refusal
+from .plumbing import MAX_LINE_UNITS, REFUSALS, Refusal
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -161,7 +162,9 @@ class StockSerializer(serializers.ModelSerializer):
 
 class CountSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
-    counted = serializers.IntegerField(min_value=0, help_text="Units counted on the shelf")
+    counted = serializers.IntegerField(
+        min_value=0, max_value=MAX_UNITS, help_text="Units counted on the shelf"
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
@@ -170,7 +173,9 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ShortPickSerializer(ReasonSerializer):
-    quantity = serializers.IntegerField(min_value=1, help_text="Units missing or damaged")
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=MAX_LINE_UNITS, help_text="Units missing or damaged"
+    )
 
 
 class HandOverSerializer(serializers.Serializer):

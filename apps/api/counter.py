@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from apps.instore import selectors, services
 
 from .console import OrderSerializer, StoreScopedMixin
-from .plumbing import REFUSALS, ProductLineSerializer, quantities_of
+from .plumbing import MAX_LINE_UNITS, REFUSALS, ProductLineSerializer, quantities_of
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -27,7 +27,7 @@ class SaleSerializer(serializers.Serializer):
 
 class ReturnLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Order line id")
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_UNITS)
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -9,6 +9,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 Product = get_model("catalogue", "Product")
+#: The most units of one product one order line, sale, pick or return may ask for.
+MAX_LINE_UNITS = 10_000
 
 
 class PublicAPIView(APIView):
@@ -43,7 +45,7 @@ class ProductLineSerializer(serializers.Serializer):
 
     product = serializers.IntegerField(required=False, help_text="Product id")
     upc = serializers.CharField(required=False, help_text="Or its barcode, as scanned")
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_UNITS, default=1)
 
     def validate(self, data):
         if ("product" in data) == ("upc" in data):

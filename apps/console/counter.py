@@ -61,7 +61,11 @@ class SaleView(StoreConsoleMixin, TemplateView):
         cart = self.cart()
         action = request.POST.get("action")
         if action in ("add", "remove"):
-            product_id = int(request.POST["product"])
+            product = Product.objects.filter(pk=_number(request.POST.get("product"))).first()
+            if product is None:
+                messages.error(request, "No such product: scan or search again.")
+                return redirect("console:sale", code=self.store.code)
+            product_id = product.pk
             cart[product_id] = max(cart.get(product_id, 0) + (1 if action == "add" else -1), 0)
             self.save_cart(cart)
         elif action == "complete":
@@ -130,3 +134,9 @@ class TakeReturnView(StoreConsoleMixin, View):
                 f"Return recorded for order #{order.number}: refund {refund} {order.currency}.",
             )
         return redirect(f"{reverse('console:returns', args=[code])}?q={order.number}")
+
+
+def _number(text) -> int:
+    """A posted id as a number (0, which names nothing, for anything else)."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else 0

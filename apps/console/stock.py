@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from apps.instore import services as instore
 from apps.inventory import services as stock
 from apps.inventory.selectors import stock_records
+from apps.inventory.services import MAX_UNITS
 
 from .views import StoreConsoleMixin
 
@@ -18,7 +19,7 @@ Product = get_model("catalogue", "Product")
 
 class CountForm(forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
-    counted = forms.IntegerField(min_value=0, label="Counted on the shelf")
+    counted = forms.IntegerField(min_value=0, max_value=MAX_UNITS, label="Counted on the shelf")
     note = forms.CharField(required=False, max_length=200)
 
 

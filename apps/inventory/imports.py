@@ -22,7 +22,7 @@ from oscar.core.loading import get_model
 from apps.stores.models import Location
 
 from .models import StockImport
-from .services import BulkRow, apply_feed
+from .services import MAX_UNITS, BulkRow, apply_feed
 
 Product = get_model("catalogue", "Product")
 
@@ -142,6 +142,9 @@ def parse_feed(text: str, filename: str = "") -> tuple[str, list[FeedRow], list[
             continue
         if mode == StockImport.Mode.COUNT and quantity < 0:
             errors.append(RowError(line, f"on_hand cannot be negative ({quantity})"))
+            continue
+        if abs(quantity) > MAX_UNITS:
+            errors.append(RowError(line, f"{mode} must be at most {MAX_UNITS:,} ({quantity})"))
             continue
         key = (location_code, sku)
         if key in seen:

@@ -37,6 +37,9 @@ Reason = StockMovement.Reason
 
 #: product id -> units
 Quantities = Mapping[int, int]
+#: The most units one change, count or record may hold: far above any shop's stock, and below
+#: the database's integer range, so a typing slip is a refusal rather than a server error.
+MAX_UNITS = 1_000_000_000
 
 
 class StockError(Exception):
@@ -71,7 +74,11 @@ class Change:
 
 def _check_quantities(quantities: Quantities, *, allow_negative: bool = False) -> None:
     for product_id, units in quantities.items():
-        if not isinstance(units, int) or (units == 0 if allow_negative else units <= 0):
+        if not isinstance(units, int) or abs(units) > MAX_UNITS:
+            raise InvalidStockChange(
+                f"Quantity for product {product_id} must be a whole number up to {MAX_UNITS:,}."
+            )
+        if units == 0 if allow_negative else units <= 0:
             raise InvalidStockChange(
                 f"Quantity for product {product_id} must be a positive whole number, not {units!r}."
             )
@@ -544,9 +551,9 @@ def _count(*, location: Location, by, note: str) -> StockCount:
 def count(*, location: Location, counts: Quantities, by=None, note="") -> list[StockMovement]:
     """A stock count: set on hand to what was counted; the difference is the ledger row."""
     for product_id, counted in counts.items():
-        if not isinstance(counted, int) or counted < 0:
+        if not isinstance(counted, int) or not 0 <= counted <= MAX_UNITS:
             raise InvalidStockChange(
-                f"Counted quantity for product {product_id} must be zero or more, not {counted!r}."
+                f"Counted quantity for product {product_id} must be 0 to {MAX_UNITS:,}, not {counted!r}."
             )
     with transaction.atomic():
         ids = [r.pk for r in ensure_stockrecords(location, counts).values()]

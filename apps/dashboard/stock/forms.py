@@ -1,6 +1,7 @@
 from django import forms
 from oscar.core.loading import get_model
 
+from apps.inventory.services import MAX_UNITS
 from apps.stores.models import Location
 
 Product = get_model("catalogue", "Product")
@@ -39,7 +40,7 @@ class StockFilterForm(forms.Form):
 
 
 class CountForm(forms.Form):
-    counted = forms.IntegerField(min_value=0, label="Counted on hand")
+    counted = forms.IntegerField(min_value=0, max_value=MAX_UNITS, label="Counted on hand")
     note = forms.CharField(required=False, max_length=200)
 
 
@@ -51,7 +52,7 @@ class TransferForm(forms.Form):
         queryset=Location.objects.filter(is_active=True), to_field_name="code", label="To"
     )
     upc = forms.CharField(label="Product UPC", max_length=64)
-    quantity = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_UNITS)
     note = forms.CharField(required=False, max_length=200)
 
     def clean_upc(self):
