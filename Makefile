@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint browser serve worker clean screenshots manage
+.PHONY: run test install lint browser serve worker clean screenshots manage api-contract
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: install browser lint
 ## screenshots: refresh the README's pictures in docs/screenshots (the browser journeys take them)
 screenshots: install browser
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest tests/e2e -q
+
+## api-contract: the API against its OpenAPI schema (Schemathesis, every check, a live server;
+## CONTRACT_MAX_TIME seconds, default 300). .ci/run runs it after the tests.
+api-contract: install
+	.ci/api-contract
 
 ## manage: a management command with the project's virtualenv, e.g. make manage CMD="check_stock_ledger"
 manage: install

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_standardized_errors",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Omnishop's own apps
@@ -403,10 +405,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.api.schema.AutoSchema",
+    # JSON only: an order's lines and an address do not fit in a form's flat fields.
+    "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.TextOnlyJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_FILTER_BACKENDS": ["apps.api.filters.FilterBackend"],
     # Public endpoints (stores, catalogue) limit anonymous callers per IP address.
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
-    "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
+    # One error shape for every 4xx/5xx (apps/api/exceptions.py says which status means what).
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -423,6 +430,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "apps.api.schema.constrain_inputs",
+    ],
+}
+_ERROR = "apps.api.plumbing.ErrorResponseSerializer"
+_ERROR_STATUSES = ["400", "401", "402", "403", "404", "405", "406", "409", "415", "422", "429"]
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "apps.api.exceptions.ErrorHandler",
+    "EXCEPTION_FORMATTER_CLASS": "apps.api.exceptions.ErrorFormatter",
+    "ALLOWED_ERROR_STATUS_CODES": [*_ERROR_STATUSES, "500"],
+    "ERROR_SCHEMAS": dict.fromkeys([*_ERROR_STATUSES, "500"], _ERROR),
 }
 
 # --- Production hardening -----------------------------------------------------------------

@@ -25,3 +25,5 @@ if settings.SERVE_MEDIA:
         0,
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     )
+
+handler404 = "config.errors.page_not_found"

@@ -30,7 +30,7 @@ def test_a_form_field_with_nul_is_refused_and_nothing_is_written(shop, leeds_sta
 def test_the_api_answers_control_characters_in_json(shop, client):
     response = client.get("/api/products/", {"q": "lamp\x00"})
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_characters"
+    assert response.json()["errors"][0]["code"] == "invalid_characters"
 
 
 def test_tabs_and_newlines_are_text_not_control_characters(leeds_staff):

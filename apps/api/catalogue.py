@@ -8,53 +8,25 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from apps.inventory.availability import product_availability
-from apps.inventory.selectors import (
-    availability,
-    listing_queryset,
-    product_ids_available_at,
-    product_matches,
-)
+from apps.inventory.selectors import availability, listing_queryset
 from apps.stores.models import Store
 from apps.stores.selectors import warehouse
 
+from .filters import ProductFilter, search_parameter
 from .plumbing import PublicAPIView
 from .stores import StoreSerializer, describe
 
-Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 Selector = get_class("partner.strategy", "Selector")
 
 
 class StoreQuerySerializer(serializers.Serializer):
-    store = serializers.SlugField(
-        required=False, help_text="Store code: say how many it has there (and around it)"
+    store = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Store.objects.filter(is_active=True),
+        required=False,
+        help_text="Store code: say how many it has there (and around it)",
     )
-
-    def validate_store(self, code):
-        store = Store.objects.filter(code=code, is_active=True).first()
-        if store is None:
-            raise serializers.ValidationError("No such store.")
-        return store
-
-
-class ProductQuerySerializer(StoreQuerySerializer):
-    q = serializers.CharField(required=False, help_text="Part of the title, or the barcode (UPC)")
-    category = serializers.SlugField(
-        required=False, help_text="Category slug (and its subcategories)"
-    )
-    in_stock_at_store = serializers.BooleanField(
-        required=False, default=False, help_text="Only what the store can sell now"
-    )
-
-    def validate(self, data):
-        if data["in_stock_at_store"] and "store" not in data:
-            raise serializers.ValidationError({"store": "Say which store."})
-        if "category" in data:
-            category = Category.objects.filter(slug=data["category"], is_public=True).first()
-            if category is None:
-                raise serializers.ValidationError({"category": "No such category."})
-            data["category"] = category
-        return data
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -145,39 +117,36 @@ def serializer_context(request, products, store):
     }
 
 
-class ProductListView(PublicAPIView, generics.GenericAPIView):
+class ProductListView(PublicAPIView, generics.ListAPIView):
     serializer_class = ProductSerializer
+    filterset_class = ProductFilter
 
     @extend_schema(
         summary="Browse or search the catalogue, with availability online and at a store",
-        parameters=[ProductQuerySerializer],
+        parameters=[search_parameter(ProductFilter)],
         responses={200: ProductSerializer(many=True)},
         tags=["catalogue"],
     )
-    def get(self, request):
-        query = ProductQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        products = listing_queryset().browsable().filter(is_public=True)
-        if data.get("q"):
-            products = products.filter(product_matches(data["q"].strip()))
-        if data.get("category"):
-            products = products.filter(
-                categories__in=data["category"].get_descendants_and_self()
-            ).distinct()
-        store = data.get("store")
-        if data["in_stock_at_store"]:
-            products = products.filter(pk__in=product_ids_available_at(store))
-        page = self.paginate_queryset(products.order_by("title", "pk"))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return listing_queryset().browsable().filter(is_public=True).order_by("title", "pk")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        store = self.filterset.form.cleaned_data.get("store")
         context = serializer_context(request, page, store)
         return self.get_paginated_response(ProductSerializer(page, many=True, context=context).data)
 
 
 class ProductDetailView(PublicAPIView):
+    refusals = (422,)  # an unknown store
+
     @extend_schema(
         summary="One product: price, description, availability online, at a store and nearby",
         parameters=[StoreQuerySerializer],
-        responses={200: ProductDetailSerializer, 404: None},
+        responses={200: ProductDetailSerializer},
         tags=["catalogue"],
     )
     def get(self, request, pk):

@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +26,9 @@ from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.selectors import staff_locations, staff_store
 
-from .plumbing import MAX_LINE_UNITS, REFUSALS, Refusal
+from .exceptions import unprocessable
+from .filters import StockFilter, StoreOrderFilter, search_parameter
+from .plumbing import MAX_LINE_UNITS, RequestSerializer
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -36,6 +39,8 @@ class StoreScopedMixin:
     """Loads the store named in the URL; staff of other stores get 403 (in every endpoint)."""
 
     managers_only = False
+    #: Another store's (or, for managers' endpoints, an associate's) 403; an unknown store 404.
+    refusals = (403, 404)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication first: anonymous get 401/403
@@ -160,7 +165,7 @@ class StockSerializer(serializers.ModelSerializer):
         fields = ["product", "upc", "title", "on_hand", "allocated", "available_to_sell"]
 
 
-class CountSerializer(serializers.Serializer):
+class CountSerializer(RequestSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     counted = serializers.IntegerField(
         min_value=0, max_value=MAX_UNITS, help_text="Units counted on the shelf"
@@ -168,7 +173,7 @@ class CountSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(RequestSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
@@ -178,7 +183,7 @@ class ShortPickSerializer(ReasonSerializer):
     )
 
 
-class HandOverSerializer(serializers.Serializer):
+class HandOverSerializer(RequestSerializer):
     code = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="As scanned or typed"
     )
@@ -190,11 +195,11 @@ class HandOverSerializer(serializers.Serializer):
     def validate(self, data):
         if data["id_checked"] and not data.get("collected_by", "").strip():
             raise serializers.ValidationError(
-                {"collected_by": "Record who collected when their ID was checked."}
+                {"collected_by": unprocessable("Record who collected when their ID was checked.")}
             )
         if not data["id_checked"] and not data.get("code", "").strip():
             raise serializers.ValidationError(
-                {"code": "Scan or type the pickup code, or check the customer's ID."}
+                {"code": unprocessable("Scan or type the pickup code, or check the customer's ID.")}
             )
         return data
 
@@ -219,7 +224,7 @@ class MyStoresView(APIView):
 class QueueView(StoreScopedMixin, APIView):
     @extend_schema(
         summary="The store's pickup queue, grouped by state",
-        responses={200: QueueGroupSerializer(many=True), **REFUSALS},
+        responses={200: QueueGroupSerializer(many=True)},
     )
     def get(self, request, code):
         queue = selectors.queue(self.store)
@@ -236,30 +241,25 @@ class QueueView(StoreScopedMixin, APIView):
 
 class OrderListView(StoreScopedMixin, generics.ListAPIView):
     serializer_class = OrderSummarySerializer
+    filterset_class = StoreOrderFilter
+    queryset = Order.objects.none()  # for the schema; the store's own in get_queryset
 
     @extend_schema(
-        summary="The store's pickup orders, newest first; or those matching q",
-        parameters=[
-            OpenApiParameter(
-                "q", str, description="Order number, pickup code, name, e-mail or phone"
-            )
-        ],
-        responses={200: OrderSummarySerializer(many=True), **REFUSALS},
+        summary="The store's pickup orders, newest first; or those matching q, or in a state",
+        parameters=[search_parameter(StoreOrderFilter)],
+        responses={200: OrderSummarySerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        query = self.request.query_params.get("q", "").strip()
-        if query:
-            return selectors.find_orders(self.store, query)
-        return selectors.store_orders(self.store).order_by("-date_placed")
+        return selectors.store_orders(self.store).order_by("-date_placed", "-pk")
 
 
 class OrderView(StoreScopedMixin, APIView):
     @extend_schema(
         summary="One of the store's orders: lines, timeline, what can be done now",
-        responses={200: OrderSerializer, **REFUSALS},
+        responses={200: OrderSerializer},
     )
     def get(self, request, code, number):
         return Response(OrderSerializer(self.get_order()).data)
@@ -271,6 +271,8 @@ class OrderActionView(StoreScopedMixin, APIView):
 
     action = ""
     request_serializer = None
+    #: 409: the order is not in a state for it; 422: refused by the shop's rules.
+    refusals = (403, 404, 409, 422)
 
     def params(self, order, data) -> dict:
         """The action's parameters from the request body (none by default)."""
@@ -299,7 +301,7 @@ def documented(summary: str, request=None):
         post=extend_schema(
             summary=summary,
             request=request,
-            responses={200: OrderSerializer, **REFUSALS, 429: Refusal},
+            responses={200: OrderSerializer},
         )
     )
 
@@ -347,6 +349,7 @@ class ResendReadyView(OrderActionView):
 class HandOverView(OrderActionView):
     action = "hand-over"
     request_serializer = HandOverSerializer
+    refusals = (*OrderActionView.refusals, 429)  # too many wrong codes
 
     def params(self, order, data):
         return {
@@ -372,28 +375,29 @@ class CancelView(OrderActionView):
 
 class StockView(StoreScopedMixin, generics.ListAPIView):
     serializer_class = StockSerializer
+    filterset_class = StockFilter
+    queryset = StockRecord.objects.none()  # for the schema; the store's own in get_queryset
 
     @extend_schema(
         summary="What the store holds: on hand, promised, available to sell",
-        parameters=[OpenApiParameter("q", str, description="Barcode (UPC) or part of a title")],
-        responses={200: StockSerializer(many=True), **REFUSALS},
+        parameters=[search_parameter(StockFilter)],
+        responses={200: StockSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return stock_records(
-            location=self.store, text=self.request.query_params.get("q", "").strip()
-        )
+        return stock_records(location=self.store)
 
 
 class StockCountView(StoreScopedMixin, APIView):
     managers_only = True
+    refusals = (403, 404, 422)
 
     @extend_schema(
         summary="Record a shelf count (managers): on hand set through the ledger",
         request=CountSerializer,
-        responses={200: StockSerializer, **REFUSALS},
+        responses={200: StockSerializer},
     )
     def post(self, request, code):
         parsed = CountSerializer(data=request.data)
@@ -437,16 +441,31 @@ class ReportSerializer(serializers.Serializer):
     days = FiguresSerializer(many=True)
 
 
+SPAN_RULE = (
+    f"between {reports.FIRST_DAY:%Y-%m-%d} and {reports.LAST_DAY:%Y-%m-%d}, at most "
+    f"{reports.MAX_DAYS} days from start to end (422 date_span or date_out_of_range otherwise)"
+)
+
+
 class ReportView(StoreScopedMixin, APIView):
     managers_only = True
+    refusals = (400, 403, 404, 422)
 
     @extend_schema(
         summary="The store's figures day by day (managers); the last 7 days by default",
         parameters=[
-            OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
-            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+            OpenApiParameter(
+                "start",
+                OpenApiTypes.DATE,
+                description=f"First day (YYYY-MM-DD); {SPAN_RULE}. Default: 6 days before end",
+            ),
+            OpenApiParameter(
+                "end",
+                OpenApiTypes.DATE,
+                description=f"Last day (YYYY-MM-DD); {SPAN_RULE}. Default: today at the store",
+            ),
         ],
-        responses={200: ReportSerializer, **REFUSALS},
+        responses={200: ReportSerializer},
     )
     def get(self, request, code):
         form = reports.ReportForm(
@@ -455,8 +474,12 @@ class ReportView(StoreScopedMixin, APIView):
         if form.is_bound and not form.is_valid():
             raise serializers.ValidationError(
                 {
-                    ("non_field_errors" if field == "__all__" else field): messages
-                    for field, messages in form.errors.items()
+                    ("non_field_errors" if field == "__all__" else field): [
+                        ErrorDetail(message, code=error.code or "invalid")
+                        for error in errors
+                        for message in error.messages
+                    ]
+                    for field, errors in form.errors.as_data().items()
                 }
             )
         start, end = form.span()

@@ -1,7 +1,7 @@
 """Till sales and counter returns over the REST API (thin: one service call per request)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -10,14 +10,21 @@ from rest_framework.views import APIView
 from apps.instore import selectors, services
 
 from .console import OrderSerializer, StoreScopedMixin
-from .plumbing import MAX_LINE_UNITS, REFUSALS, ProductLineSerializer, quantities_of
+from .filters import ReturnFilter, search_parameter
+from .plumbing import (
+    MAX_LINE_UNITS,
+    ProductLineSerializer,
+    RequestSerializer,
+    lines_of,
+    quantities_of,
+)
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 
-class SaleSerializer(serializers.Serializer):
-    lines = ProductLineSerializer(many=True, allow_empty=False)
+class SaleSerializer(RequestSerializer):
+    lines = lines_of(ProductLineSerializer)
     customer = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -25,14 +32,14 @@ class SaleSerializer(serializers.Serializer):
     )
 
 
-class ReturnLineSerializer(serializers.Serializer):
+class ReturnLineSerializer(RequestSerializer):
     line = serializers.IntegerField(help_text="Order line id")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_UNITS)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(RequestSerializer):
     order = serializers.CharField(help_text="Order number (any channel)")
-    lines = ReturnLineSerializer(many=True, allow_empty=False)
+    lines = lines_of(ReturnLineSerializer)
     damaged = serializers.BooleanField(default=False, help_text="Write off instead of restocking")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
@@ -68,10 +75,13 @@ class ReturnableOrderSerializer(serializers.ModelSerializer):
 
 
 class SaleView(StoreScopedMixin, APIView):
+    #: 409: not enough stock; 422: an unknown product or customer.
+    refusals = (403, 404, 409, 422)
+
     @extend_schema(
         summary="Record a till sale from this store's stock (never units promised to pickups)",
         request=SaleSerializer,
-        responses={201: OrderSerializer, **REFUSALS},
+        responses={201: OrderSerializer},
     )
     def post(self, request, code):
         parsed = SaleSerializer(data=request.data)
@@ -89,17 +99,21 @@ class SaleView(StoreScopedMixin, APIView):
 
 class ReturnsView(StoreScopedMixin, generics.ListAPIView):
     serializer_class = ReturnableOrderSerializer
+    filterset_class = ReturnFilter
+    #: 422: an order or a line that cannot be returned (or not that many).
+    refusals = (403, 404, 422)
 
     @extend_schema(
-        summary="Find any order to take a return: by number, customer e-mail or phone",
-        parameters=[OpenApiParameter("q", str, required=True)],
-        responses={200: ReturnableOrderSerializer(many=True), **REFUSALS},
+        summary="Find an order to take back, of any channel: only orders the customer has "
+        "(collected, sold at a till, dispatched) with something not yet returned",
+        parameters=[search_parameter(ReturnFilter)],
+        responses={200: ReturnableOrderSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.orders_for_return(self.request.query_params.get("q", ""))
+        return selectors.returnable_orders()
 
     @extend_schema(
         summary="Take lines of any order back at this store's counter; the refund is recorded",
@@ -113,7 +127,6 @@ class ReturnsView(StoreScopedMixin, generics.ListAPIView):
                     "currency": serializers.CharField(),
                 },
             ),
-            **REFUSALS,
         },
     )
     def post(self, request, code):

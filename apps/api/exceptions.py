@@ -1,13 +1,25 @@
-"""Refusals from our services as API answers: a status that says which kind, and the reason.
+"""One shape for every error the API answers (drf-standardized-errors), and our services'
+refusals as statuses:
 
-Not rolled back here on purpose: a service that refuses has already undone its own work, and
-a refused pickup code must stay recorded for the rate limit.
+    {"type": "validation_error" | "client_error" | "server_error",
+     "errors": [{"code": "...", "detail": "...", "attr": "field" | null}]}
+
+- 400: the request does not match the schema (a type, a bound, a missing field);
+- 422: it matches, but cannot be done: an id that names nothing, a rule between fields, a
+  refusal of the shop's rules (a wrong pickup code, an order that cannot be returned);
+- 409: the order or the stock is not in a state that allows it (``wrong_state``,
+  ``insufficient_stock`` with ``product`` and ``available``);
+- 402: the payment was declined; 429: too many tries or requests; 401/403/404 as usual.
+
+A refusal of ours is not rolled back here on purpose: the service that refuses has already
+undone its own work, and a refused pickup code must stay recorded for the attempt limit.
 """
 
+from drf_standardized_errors.formatter import ExceptionFormatter
+from drf_standardized_errors.handler import ExceptionHandler
 from oscar.apps.payment.exceptions import PaymentError
-from rest_framework import status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 
 from apps.checkout.services import CheckoutRefused
 from apps.instore.services import InstoreError
@@ -17,22 +29,82 @@ from apps.pickup.services import PickupError, TooManyAttempts, WrongCode, WrongS
 #: (exception class, HTTP status, machine-readable code), most specific first.
 REFUSALS = [
     (WrongState, status.HTTP_409_CONFLICT, "wrong_state"),
-    (WrongCode, status.HTTP_400_BAD_REQUEST, "wrong_code"),
+    (WrongCode, status.HTTP_422_UNPROCESSABLE_ENTITY, "wrong_code"),
     (TooManyAttempts, status.HTTP_429_TOO_MANY_REQUESTS, "too_many_attempts"),
-    (PickupError, status.HTTP_400_BAD_REQUEST, "refused"),
-    (InstoreError, status.HTTP_400_BAD_REQUEST, "refused"),
-    (CheckoutRefused, status.HTTP_400_BAD_REQUEST, "refused"),
+    (PickupError, status.HTTP_422_UNPROCESSABLE_ENTITY, "refused"),
+    (InstoreError, status.HTTP_422_UNPROCESSABLE_ENTITY, "refused"),
+    (CheckoutRefused, status.HTTP_422_UNPROCESSABLE_ENTITY, "refused"),
     (PaymentError, status.HTTP_402_PAYMENT_REQUIRED, "payment_declined"),
     (InsufficientStock, status.HTTP_409_CONFLICT, "insufficient_stock"),
-    (StockError, status.HTTP_400_BAD_REQUEST, "refused"),
+    (StockError, status.HTTP_422_UNPROCESSABLE_ENTITY, "refused"),
 ]
 
+#: Validation codes that mean "well formed, but it cannot be done": the schema cannot say them
+#: (whether an id exists, a rule between two fields), so they answer 422, not 400.
+UNPROCESSABLE = {
+    "does_not_exist",
+    "invalid_choice",
+    "incomplete",
+    "not_returnable",
+    "date_span",
+    "date_out_of_range",
+    "invalid_address",
+    "invalid_phone",
+}
 
-def exception_handler(exc, context):
-    for kind, http_status, code in REFUSALS:
-        if isinstance(exc, kind):
-            body = {"detail": str(exc), "code": code}
-            if isinstance(exc, InsufficientStock):
-                body.update(product=exc.product.pk, available=exc.available)
-            return Response(body, status=http_status)
-    return drf_exception_handler(exc, context)
+
+class Refused(exceptions.APIException):
+    """One of our services' refusals, with the status and code ``REFUSALS`` give it."""
+
+    def __init__(self, original: Exception, http_status: int, code: str):
+        super().__init__(detail=str(original), code=code)
+        self.status_code = http_status
+        self.original = original
+
+
+class Unprocessable(exceptions.ValidationError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+
+
+def unprocessable(message: str, code: str = "incomplete") -> ErrorDetail:
+    """A validation message the schema cannot express (answered 422, see ``UNPROCESSABLE``)."""
+    return ErrorDetail(message, code=code)
+
+
+def _codes(detail) -> set[str]:
+    if isinstance(detail, dict):
+        return set().union(*(_codes(value) for value in detail.values()))
+    if isinstance(detail, list):
+        return set().union(*(_codes(value) for value in detail))
+    return {getattr(detail, "code", "invalid")}
+
+
+class ErrorHandler(ExceptionHandler):
+    def convert_known_exceptions(self, exc):
+        for kind, http_status, code in REFUSALS:
+            if isinstance(exc, kind):
+                return Refused(exc, http_status, code)
+        if isinstance(exc, exceptions.ValidationError) and not isinstance(exc, Unprocessable):
+            codes = _codes(exc.detail)
+            if codes and codes <= UNPROCESSABLE:
+                return Unprocessable(exc.detail)
+        return super().convert_known_exceptions(exc)
+
+    def set_rollback(self):
+        if not isinstance(self.exc, tuple(kind for kind, _, _ in REFUSALS)):
+            super().set_rollback()
+
+
+class ErrorFormatter(ExceptionFormatter):
+    def get_errors(self):
+        errors = super().get_errors()
+        if isinstance(self.original_exc, InsufficientStock):
+            errors[0].product = self.original_exc.product.pk
+            errors[0].available = self.original_exc.available
+        return errors
+
+    def format_error_response(self, error_response):
+        return {
+            "type": error_response.type,
+            "errors": [dict(vars(error).items()) for error in error_response.errors],
+        }

@@ -1,9 +1,12 @@
 """What every API door shares: who may call (public, rate-limited reads), the documented shape
-of a refusal, the ``Idempotency-Key`` header, and order lines as integrations send them."""
+of an error, the ``Idempotency-Key`` header, and order lines as integrations send them."""
+
+from collections.abc import Mapping
 
 from drf_spectacular.utils import OpenApiParameter
 from oscar.core.loading import get_model
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -20,27 +23,67 @@ class PublicAPIView(APIView):
     throttle_classes = [AnonRateThrottle]
 
 
-class Refusal(serializers.Serializer):
-    """What every refused request answers: the reason, and a code for programs."""
+class RequestSerializer(serializers.Serializer):
+    """A request body: a field it does not have is refused (400 ``unknown_field``), so that a
+    misspelt field ("quantiy") is never silently ignored. The schema says so
+    (``additionalProperties: false``)."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))[:10]
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: ErrorDetail("This request has no such field.", code="unknown_field")
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
 
 
-REFUSALS = {400: Refusal, 403: Refusal, 404: Refusal, 409: Refusal}
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="For programs: e.g. required, max_value, does_not_exist, not_found, "
+        "permission_denied, not_authenticated, wrong_state, wrong_code, refused, "
+        "insufficient_stock, payment_declined, too_many_attempts, throttled"
+    )
+    detail = serializers.CharField(help_text="For people: the reason, in a sentence")
+    attr = serializers.CharField(
+        allow_null=True, help_text='The field it is about ("lines.0.quantity"), or null'
+    )
+    product = serializers.IntegerField(required=False, help_text="insufficient_stock: which")
+    available = serializers.IntegerField(
+        required=False, help_text="insufficient_stock: how many units can still be sold"
+    )
 
-IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """Every 4xx and 5xx answer: its kind and one or more errors."""
+
+    type = serializers.ChoiceField(choices=["validation_error", "client_error", "server_error"])
+    errors = ErrorSerializer(many=True)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "maxLength": 64},
+    OpenApiParameter.HEADER,
+    description="Any text you choose per order (at most 64 characters): a retry with the same "
+    "key answers the order already placed",
+)
 
 
 def idempotency_key(request) -> str:
     """The request's ``Idempotency-Key`` (at most 64 characters), or ""."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 64:
-        raise serializers.ValidationError({"Idempotency-Key": "At most 64 characters."})
+        raise serializers.ValidationError(
+            {"Idempotency-Key": "At most 64 characters."}, code="max_length"
+        )
     return key
 
 
-class ProductLineSerializer(serializers.Serializer):
+class ProductLineSerializer(RequestSerializer):
     """A product (by id or barcode, as scanned) and a quantity."""
 
     product = serializers.IntegerField(required=False, help_text="Product id")
@@ -49,15 +92,26 @@ class ProductLineSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("product" in data) == ("upc" in data):
-            raise serializers.ValidationError("Give either the product's id or its barcode (upc).")
+            raise serializers.ValidationError(
+                "Give either the product's id or its barcode (upc).", code="incomplete"
+            )
         found = Product.objects.filter(
             **({"pk": data["product"]} if "product" in data else {"upc__iexact": data["upc"]})
         ).first()
         if found is None:
             raise serializers.ValidationError(
-                f"No product {data.get('product') or data.get('upc')!s}."
+                f"No product {data.get('product') or data.get('upc')!s}.", code="does_not_exist"
             )
         return {"product": found, "quantity": data["quantity"]}
+
+
+#: The most lines one order, sale or return may have.
+MAX_LINES = 100
+
+
+def lines_of(serializer_class) -> serializers.ListField:
+    """An order's, sale's or return's lines: 1 to ``MAX_LINES`` of them."""
+    return serializers.ListField(child=serializer_class(), min_length=1, max_length=MAX_LINES)
 
 
 def quantities_of(lines) -> dict[int, int]:

@@ -16,12 +16,13 @@ from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
 from apps.stores.models import Store
 
+from .exceptions import unprocessable
 from .plumbing import (
     IDEMPOTENCY_KEY,
-    REFUSALS,
     ProductLineSerializer,
-    Refusal,
+    RequestSerializer,
     idempotency_key,
+    lines_of,
     quantities_of,
 )
 
@@ -30,11 +31,11 @@ Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 
 
-class CollectOrderSerializer(serializers.Serializer):
+class CollectOrderSerializer(RequestSerializer):
     store = serializers.SlugRelatedField(
         slug_field="code", queryset=Store.objects.filter(is_active=True), help_text="Store code"
     )
-    lines = ProductLineSerializer(many=True, allow_empty=False)
+    lines = lines_of(ProductLineSerializer)
     collector_name = serializers.CharField(
         required=False, max_length=128, help_text="Who will collect (default: your name)"
     )
@@ -45,11 +46,13 @@ class CollectOrderSerializer(serializers.Serializer):
     def validate_collector_phone(self, typed):
         phone = phones.normalise(typed)
         if typed.strip() and not phone:
-            raise serializers.ValidationError("Enter a phone number we can text.")
+            raise serializers.ValidationError(
+                unprocessable("Enter a phone number we can text.", "invalid_phone")
+            )
         return phone
 
 
-class AddressSerializer(serializers.Serializer):
+class AddressSerializer(RequestSerializer):
     first_name = serializers.CharField(max_length=255)
     last_name = serializers.CharField(max_length=255)
     line1 = serializers.CharField(max_length=255)
@@ -64,7 +67,9 @@ class AddressSerializer(serializers.Serializer):
             iso_3166_1_a2=data["country"].upper(), is_shipping_country=True
         ).first()
         if country is None:
-            raise serializers.ValidationError({"country": "We do not deliver there."})
+            raise serializers.ValidationError(
+                {"country": unprocessable("We do not deliver there.", "invalid_choice")}
+            )
         fields = {
             "first_name": data["first_name"],
             "last_name": data["last_name"],
@@ -80,15 +85,17 @@ class AddressSerializer(serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(
                 {
-                    ("city" if key == "line4" else key): errors
-                    for key, errors in exc.message_dict.items()
+                    ("city" if key == "line4" else key): [
+                        unprocessable(message, "invalid_address") for message in messages
+                    ]
+                    for key, messages in exc.message_dict.items()
                 }
             ) from exc
         return fields
 
 
-class DeliveryOrderSerializer(serializers.Serializer):
-    lines = ProductLineSerializer(many=True, allow_empty=False)
+class DeliveryOrderSerializer(RequestSerializer):
+    lines = lines_of(ProductLineSerializer)
     address = AddressSerializer()
 
 
@@ -136,12 +143,7 @@ class ShopperOrderSerializer(serializers.ModelSerializer):
 
 
 #: What a one-step checkout answers: the order, placed now (201) or by an earlier try (200).
-ONE_STEP_ANSWERS = {
-    201: ShopperOrderSerializer,
-    200: ShopperOrderSerializer,
-    402: Refusal,
-    **REFUSALS,
-}
+ONE_STEP_ANSWERS = {201: ShopperOrderSerializer, 200: ShopperOrderSerializer}
 
 
 def placed_answer(order, placed: bool) -> Response:
@@ -151,7 +153,12 @@ def placed_answer(order, placed: bool) -> Response:
     )
 
 
-class CollectCheckoutView(APIView):
+class CheckoutView(APIView):
+    #: 402: payment declined; 409: not enough stock; 422: refused (an unknown product...).
+    refusals = (402, 409, 422)
+
+
+class CollectCheckoutView(CheckoutView):
     @extend_schema(
         summary="Place a click-and-collect order: allocated at the store, paid, in one step",
         description=(
@@ -178,7 +185,7 @@ class CollectCheckoutView(APIView):
         return placed_answer(order, placed)
 
 
-class DeliveryCheckoutView(APIView):
+class DeliveryCheckoutView(CheckoutView):
     @extend_schema(
         summary="Place a home-delivery order: allocated at the warehouse, paid, in one step",
         description="Same rules as the collect checkout, `Idempotency-Key` included.",
@@ -201,6 +208,7 @@ class DeliveryCheckoutView(APIView):
 
 class MyOrdersView(generics.ListAPIView):
     serializer_class = ShopperOrderSerializer
+    queryset = Order.objects.none()  # for the schema; the shopper's own in get_queryset
 
     @extend_schema(summary="My orders of every channel, newest first", tags=["account"])
     def get(self, request, *args, **kwargs):
@@ -215,17 +223,19 @@ class MyOrdersView(generics.ListAPIView):
         )
 
 
-class ArrivalSerializer(serializers.Serializer):
+class ArrivalSerializer(RequestSerializer):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=120, help_text='e.g. "parking bay 3"'
     )
 
 
 class ArrivedView(APIView):
+    refusals = (409, 422)  # not ready for collection; refused
+
     @extend_schema(
         summary="I'm here: tell the store you have arrived to collect (ready orders only)",
         request=ArrivalSerializer,
-        responses={200: ShopperOrderSerializer, **REFUSALS},
+        responses={200: ShopperOrderSerializer},
         tags=["account"],
     )
     def post(self, request, number):
@@ -241,7 +251,7 @@ class ArrivedView(APIView):
 class MyOrderView(APIView):
     @extend_schema(
         summary="One of my orders, with its pickup code and QR code while it is open",
-        responses={200: ShopperOrderSerializer, 404: Refusal},
+        responses={200: ShopperOrderSerializer},
         tags=["account"],
     )
     def get(self, request, number):

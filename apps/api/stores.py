@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from oscar.core.loading import get_model
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,16 +12,25 @@ from apps.stores.hours import opening_status, ready_time
 from apps.stores.models import Store
 from apps.stores.selectors import find_stores
 
+from .exceptions import unprocessable
 from .plumbing import PublicAPIView
 
 Product = get_model("catalogue", "Product")
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day at the store, as its staff and shoppers read it: "09:00"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday")
     day = serializers.CharField(source="get_weekday_display")
-    opens = serializers.TimeField()
-    closes = serializers.TimeField()
+    opens = LocalTimeField()
+    closes = LocalTimeField()
 
 
 class StoreSerializer(serializers.ModelSerializer):
@@ -86,11 +95,13 @@ class FinderSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("lat" in data) != ("lng" in data):
-            raise serializers.ValidationError("Give both lat and lng, or neither.")
+            raise serializers.ValidationError(unprocessable("Give both lat and lng, or neither."))
         if "product" in data:
             product = Product.objects.filter(pk=data["product"], is_public=True).first()
             if product is None:
-                raise serializers.ValidationError({"product": "No such product."})
+                raise serializers.ValidationError(
+                    {"product": unprocessable("No such product.", "does_not_exist")}
+                )
             data["product"] = product
         return data
 
@@ -107,6 +118,8 @@ def describe(store, *, distance_km=None, status=None, units=None, now=None):
 
 
 class StoreListView(PublicAPIView):
+    refusals = (400, 422)  # a malformed query; an unknown product, lat without lng
+
     @extend_schema(
         summary="Find stores: nearest first around a point, or matching a town or postcode",
         parameters=[FinderSerializer],
@@ -146,7 +159,7 @@ class StoreListView(PublicAPIView):
 class StoreDetailView(PublicAPIView):
     @extend_schema(
         summary="One store: address, opening hours, closed days, pickup time",
-        responses={200: StoreDetailSerializer, 404: None},
+        responses={200: StoreDetailSerializer},
         tags=["stores"],
     )
     def get(self, request, code):

@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
 
 #: Orders the counter can take lines of back: handed over, sold at a till or delivered.
-RETURNABLE_STATUSES = (statuses.COLLECTED, statuses.COMPLETED, statuses.DISPATCHED)
 
 
 class InstoreError(Exception):
@@ -98,7 +97,7 @@ def take_return(
     if not can_act_for(by, location):
         raise PermissionDenied("You can only take returns at your own store.")
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-    if order.status not in RETURNABLE_STATUSES:
+    if order.status not in statuses.RETURNABLE:
         raise InstoreError(
             f"Order {order.number} is {order.status}: only handed-over orders can be returned."
         )

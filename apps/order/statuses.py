@@ -14,6 +14,12 @@ CANCELLED = "Cancelled"
 DISPATCHED = "Dispatched"
 COMPLETED = "Completed"  # an in-store sale, paid and handed over at the till
 
+#: Every state a pickup order can be in, in the order it goes through them.
+PICKUP_STATUSES = (PLACED, PICKING, READY, COLLECTED, NOT_COLLECTED, CANCELLED)
+
+#: Orders the customer has: what a counter may take back.
+RETURNABLE = (COLLECTED, COMPLETED, DISPATCHED)
+
 #: A pickup order still to be handed over: its code opens a handover, the store has work to do.
 OPEN_PICKUP = (PLACED, PICKING, READY)
 

@@ -148,8 +148,8 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
     return result
 
 
-def find_orders(store: Location, text: str) -> QuerySet:
-    """The store's orders matching a number, pickup code, customer name, e-mail or phone."""
+def order_matches(text: str) -> Q:
+    """Orders matching a number, pickup code (as scanned), customer name, e-mail or phone."""
     text = text.strip()
     code = pickup_codes.normalise(text)
     matches = (
@@ -162,7 +162,12 @@ def find_orders(store: Location, text: str) -> QuerySet:
     matches |= phone_matches(text)
     for word in text.split():
         matches |= Q(user__last_name__iexact=word) | Q(user__first_name__iexact=word)
-    return store_orders(store).filter(matches).distinct().order_by("-date_placed")
+    return matches
+
+
+def find_orders(store: Location, text: str) -> QuerySet:
+    """The store's orders matching ``order_matches``, newest first."""
+    return store_orders(store).filter(order_matches(text)).distinct().order_by("-date_placed")
 
 
 def order_at_store(store: Location, number: str):

@@ -56,12 +56,15 @@ class TooManyAttempts(PickupError):
 
 def lock_pickup_order(order_id: int, *, by=None) -> Order:
     """The pickup order, locked for this transaction; another store's order is refused
-    (``by=None``: the shop's own clock, e.g. the not-collected sweep)."""
+    (``by=None``: the shop's own clock, e.g. the not-collected sweep), and so is an order
+    that is not a pickup (a till sale has no pickup steps)."""
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("pickup_location")
-        .get(pk=order_id, pickup_location__isnull=False)
+        .get(pk=order_id)
     )
+    if order.pickup_location is None:
+        raise WrongState(f"Order {order.number} is not a click-and-collect order.")
     if by is not None and not can_act_for(by, order.pickup_location):
         raise PermissionDenied("This order belongs to another store.")
     return order

@@ -93,9 +93,21 @@ class StoreReport:
             ]
 
 
+#: The days a report can be about: the shop's own era, far from the calendar's ends.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+def _in_range(day):
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(
+            f"Give a day between {FIRST_DAY:%Y-%m-%d} and {LAST_DAY:%Y-%m-%d}.",
+            code="date_out_of_range",
+        )
+
+
 class ReportForm(forms.Form):
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = forms.DateField(required=False, label="From", validators=[_in_range])
+    end = forms.DateField(required=False, label="To", validators=[_in_range])
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,11 +115,15 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         start, end = self._span(data.get("start"), data.get("end"))
         if start > end:
-            raise forms.ValidationError("The first day comes after the last day.")
+            raise forms.ValidationError("The first day comes after the last day.", code="date_span")
         if (end - start).days >= MAX_DAYS:
-            raise forms.ValidationError(f"Ask for at most {MAX_DAYS} days at a time.")
+            raise forms.ValidationError(
+                f"Ask for at most {MAX_DAYS} days at a time.", code="date_span"
+            )
         data["start"], data["end"] = start, end
         return data
 

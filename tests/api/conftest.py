@@ -35,3 +35,10 @@ def leeds_api(leeds_staff):
 @pytest.fixture
 def york_api(york_staff):
     return api_client(york_staff)
+
+
+def errors(response) -> dict[str, str]:
+    """The error codes of an API error answer by field ("" for none), checking its shape."""
+    body = response.json()
+    assert body["type"] in ("validation_error", "client_error", "server_error"), body
+    return {error["attr"] or "": error["code"] for error in body["errors"]}

@@ -15,7 +15,7 @@ from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
 from apps.pickup import services as pickup
 from apps.profiles.models import Profile
-from tests.api.conftest import api_client
+from tests.api.conftest import api_client, errors
 from tests.factories import StoreStaffFactory, UserFactory
 
 Order = get_model("order", "Order")
@@ -83,7 +83,8 @@ def test_a_retried_request_with_the_same_key_places_one_order(shop, shopper):
 def test_more_than_the_store_has_is_409_and_leaves_nothing_behind(shop, shopper):
     response = order_lamp(api_client(shopper), quantity=3)
     assert response.status_code == 409
-    assert response.json()["code"] == "insufficient_stock" and response.json()["available"] == 2
+    error = response.json()["errors"][0]
+    assert error["code"] == "insufficient_stock" and error["available"] == 2
     assert not Order.objects.exists()
     assert not StockMovement.objects.filter(reason="allocation").exists()
     assert ats(shop) == 2
@@ -93,7 +94,7 @@ def test_a_declined_payment_is_402_and_leaves_nothing_behind(shop, shopper, sett
     settings.OMNISHOP_PAYMENT_GATEWAY = "apps.checkout.payment.DecliningTestGateway"
     response = order_lamp(api_client(shopper))
     assert response.status_code == 402
-    assert response.json()["code"] == "payment_declined"
+    assert errors(response) == {"": "payment_declined"}
     assert not Order.objects.exists() and ats(shop) == 2
     assert not StockMovement.objects.filter(reason="allocation").exists()
 
@@ -102,18 +103,23 @@ def test_bad_requests_say_what_is_wrong(shop, shopper):
     client = api_client(shopper)
     shop["york"].click_and_collect = False
     shop["york"].save()
-    assert order_lamp(client, store="york").json() == {
-        "detail": "Omnishop York does not offer click and collect.",
-        "code": "refused",
-    }
+    refused = order_lamp(client, store="york")
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "code": "refused",
+            "detail": "Omnishop York does not offer click and collect.",
+            "attr": None,
+        }
+    ]
     unknown = order_lamp(client, store="atlantis")
-    assert unknown.status_code == 400 and "store" in unknown.json()
+    assert unknown.status_code == 422 and errors(unknown) == {"store": "does_not_exist"}
     phone = client.post(
         URL,
         {"store": "leeds", "lines": [{"upc": "LAMP-1"}], "collector_phone": "call me"},
         format="json",
     )
-    assert phone.json() == {"collector_phone": ["Enter a phone number we can text."]}
+    assert phone.status_code == 422 and errors(phone) == {"collector_phone": "invalid_phone"}
     assert not Order.objects.exists()
 
 
@@ -229,11 +235,15 @@ def test_a_delivery_address_that_will_not_do_is_refused_field_by_field(shop, sho
         {"lines": [{"upc": "LAMP-1"}], "address": {**ADDRESS, "country": "FR"}},
         format="json",
     )
-    assert abroad.json() == {"address": {"country": ["We do not deliver there."]}}
+    assert abroad.status_code == 422
+    assert abroad.json()["errors"] == [
+        {"code": "invalid_choice", "detail": "We do not deliver there.", "attr": "address.country"}
+    ]
     bad_postcode = client.post(
         "/api/checkout/delivery/",
         {"lines": [{"upc": "LAMP-1"}], "address": {**ADDRESS, "postcode": "NOT A CODE"}},
         format="json",
     )
-    assert bad_postcode.status_code == 400 and "postcode" in bad_postcode.json()["address"]
+    assert bad_postcode.status_code == 422
+    assert errors(bad_postcode) == {"address.postcode": "invalid_address"}
     assert not Order.objects.exists()

@@ -11,8 +11,8 @@ from apps.order import statuses
 from apps.pickup.models import PickupEvent
 from apps.pickup.services import MAX_WRONG_CODES
 from apps.profiles.models import Profile
-from tests.api.conftest import api_client
-from tests.factories import UserFactory, bulk_pickup_orders
+from tests.api.conftest import api_client, errors
+from tests.factories import OrderFactory, UserFactory, bulk_pickup_orders
 
 Order = get_model("order", "Order")
 
@@ -53,7 +53,7 @@ def test_a_collect_order_walks_through_the_api(order, shop, leeds_api):
     assert leeds_api.post(url("ready", order)).json()["status"] == statuses.READY
 
     wrong = leeds_api.post(url("hand-over", order), {"code": "AAAA-AAAA"})
-    assert wrong.status_code == 400 and wrong.json()["code"] == "wrong_code"
+    assert wrong.status_code == 422 and errors(wrong) == {"": "wrong_code"}
     done = leeds_api.post(url("hand-over", order), {"code": order.pickup_code.lower()})
     assert done.status_code == 200 and done.json()["status"] == statuses.COLLECTED
     kinds = [step["kind"] for step in done.json()["timeline"]]
@@ -75,8 +75,14 @@ def test_an_action_from_the_wrong_state_is_409_and_changes_nothing(order, leeds_
     response = leeds_api.post(url("ready", order))
     assert response.status_code == 409
     assert response.json() == {
-        "detail": f"Order {order.number} is Placed; this needs it to be Picking.",
-        "code": "wrong_state",
+        "type": "client_error",
+        "errors": [
+            {
+                "code": "wrong_state",
+                "detail": f"Order {order.number} is Placed; this needs it to be Picking.",
+                "attr": None,
+            }
+        ],
     }
     order.refresh_from_db()
     assert order.status == statuses.PLACED and not order.pickup_events.exists()
@@ -92,9 +98,9 @@ def ready(api, order):
 def test_wrong_codes_are_remembered_and_rate_limited(order, leeds_api):
     ready(leeds_api, order)
     for _ in range(MAX_WRONG_CODES):
-        assert leeds_api.post(url("hand-over", order), {"code": "WRONG"}).status_code == 400
+        assert leeds_api.post(url("hand-over", order), {"code": "WRONG"}).status_code == 422
     response = leeds_api.post(url("hand-over", order), {"code": order.pickup_code})
-    assert response.status_code == 429 and response.json()["code"] == "too_many_attempts"
+    assert response.status_code == 429 and errors(response) == {"": "too_many_attempts"}
     assert order.pickup_events.filter(kind=PickupEvent.Kind.WRONG_CODE).count() == MAX_WRONG_CODES
     checked = leeds_api.post(
         url("hand-over", order), {"id_checked": True, "collected_by": "Ann Other"}
@@ -102,13 +108,22 @@ def test_wrong_codes_are_remembered_and_rate_limited(order, leeds_api):
     assert checked.status_code == 200 and checked.json()["status"] == statuses.COLLECTED
 
 
+def test_pickup_actions_on_a_till_sale_are_409_not_a_server_error(shop, leeds_api):
+    sale = OrderFactory(channel="store", store=shop["leeds"], lines={shop["lamp"]: 1})
+    for action in ("start-picking", "ready", "resend-ready", "not-collected", "cancel"):
+        response = leeds_api.post(url(action, sale))
+        assert response.status_code == 409, (action, response.content)
+        assert errors(response) == {"": "wrong_state"}
+    sale.refresh_from_db()
+    assert sale.status == statuses.COMPLETED
+
+
 def test_handover_needs_a_code_or_a_checked_id_with_a_name(order, leeds_api):
     ready(leeds_api, order)
-    assert leeds_api.post(url("hand-over", order), {}).json() == {
-        "code": ["Scan or type the pickup code, or check the customer's ID."]
-    }
+    nothing = leeds_api.post(url("hand-over", order), {})
+    assert nothing.status_code == 422 and errors(nothing) == {"code": "incomplete"}
     response = leeds_api.post(url("hand-over", order), {"id_checked": True})
-    assert response.status_code == 400 and "collected_by" in response.json()
+    assert response.status_code == 422 and errors(response) == {"collected_by": "incomplete"}
     order.refresh_from_db()
     assert order.status == statuses.READY
 
@@ -247,9 +262,9 @@ def test_only_managers_count_stock_and_the_count_goes_through_the_ledger(
 def test_a_count_below_what_is_promised_or_below_zero_is_refused(order, shop, leeds_manager):
     api = api_client(leeds_manager)
     negative = api.post(url("stock-count"), {"product": shop["lamp"].pk, "counted": -1})
-    assert negative.status_code == 400 and "counted" in negative.json()
+    assert negative.status_code == 400 and errors(negative) == {"counted": "min_value"}
     short = api.post(url("stock-count"), {"product": shop["lamp"].pk, "counted": 1})
-    assert short.status_code == 400 and short.json()["code"] == "refused"
+    assert short.status_code == 422 and errors(short) == {"": "refused"}
     assert ats(shop) == 0 and list(ledger_drift()) == []
 
 
@@ -259,8 +274,18 @@ def test_managers_get_the_report_and_associates_do_not(order, leeds_api, leeds_m
     body = api.get(url("report")).json()
     assert len(body["days"]) == 7 and body["total"]["pickups_placed"] == 1
     bad = api.get(url("report"), {"start": "2026-11-05", "end": "2026-11-01"})
-    assert bad.status_code == 400
-    assert bad.json() == {"non_field_errors": ["The first day comes after the last day."]}
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [
+        {
+            "code": "date_span",
+            "detail": "The first day comes after the last day.",
+            "attr": "non_field_errors",
+        }
+    ]
+    too_long = api.get(url("report"), {"start": "2025-01-01", "end": "2026-11-01"})
+    assert too_long.status_code == 422 and errors(too_long) == {"non_field_errors": "date_span"}
+    ancient = api.get(url("report"), {"start": "0001-01-01"})
+    assert ancient.status_code == 422 and errors(ancient) == {"start": "date_out_of_range"}
 
 
 # --- Till and counter ----------------------------------------------------------------------
@@ -290,14 +315,17 @@ def test_a_till_sale_beyond_what_the_store_can_sell_is_409_and_writes_nothing(
         url("sales"), {"lines": [{"product": shop["lamp"].pk}]}, format="json"
     )
     assert response.status_code == 409
-    assert response.json()["code"] == "insufficient_stock" and response.json()["available"] == 0
+    error = response.json()["errors"][0]
+    assert error["code"] == "insufficient_stock" and error["available"] == 0
     assert not Order.objects.filter(channel="store").exists()
 
 
 def test_a_sale_of_an_unknown_product_says_which_line(shop, leeds_api):
     response = leeds_api.post(url("sales"), {"lines": [{"upc": "NOPE"}]}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"lines": {"0": {"non_field_errors": ["No product NOPE."]}}}
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"code": "does_not_exist", "detail": "No product NOPE.", "attr": "lines.0.non_field_errors"}
+    ]
 
 
 def test_a_counter_return_through_the_api_restocks_and_records_the_refund(order, shop, leeds_api):
@@ -319,5 +347,6 @@ def test_a_counter_return_through_the_api_restocks_and_records_the_refund(order,
         {"order": order.number, "lines": [{"line": line["id"], "quantity": 2}]},
         format="json",
     )
-    assert too_many.status_code == 400 and ats(shop) == 1
+    assert too_many.status_code == 422 and ats(shop) == 1
+    assert errors(too_many) == {"": "refused"}
     assert list(ledger_drift()) == []

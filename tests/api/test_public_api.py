@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from tests.api.conftest import errors
 from tests.factories import ProductFactory, stock
 
 Category = get_model("catalogue", "Category")
@@ -34,18 +35,19 @@ def test_stores_nearest_first_with_how_many_they_have(shop, api):
 def test_stores_by_town_and_bad_finder_input(shop, api):
     assert api.get(reverse("api:stores"), {"q": "York"}).json()[0]["code"] == "york"
     half = api.get(reverse("api:stores"), {"lat": 53.8})
-    assert half.status_code == 400
-    assert half.json() == {"non_field_errors": ["Give both lat and lng, or neither."]}
+    assert half.status_code == 422 and errors(half) == {"non_field_errors": "incomplete"}
+    off_the_map = api.get(reverse("api:stores"), {"lat": 91, "lng": 0})
+    assert off_the_map.status_code == 400 and errors(off_the_map) == {"lat": "max_value"}
     unknown = api.get(reverse("api:stores"), {"product": 999999})
-    assert unknown.status_code == 400 and unknown.json() == {"product": ["No such product."]}
+    assert unknown.status_code == 422 and errors(unknown) == {"product": "does_not_exist"}
 
 
 def test_a_store_page_has_its_week_and_404s_when_unknown(shop, api):
     body = api.get(reverse("api:store", args=["leeds"])).json()
     assert [(h["day"], h["opens"], h["closes"]) for h in body["opening_hours"]][0] == (
         "Monday",
-        "09:00:00",
-        "17:30:00",
+        "09:00",
+        "17:30",
     )
     assert len(body["opening_hours"]) == 7 and body["holding_days"] == 7
     assert api.get(reverse("api:store", args=["nowhere"])).status_code == 404
@@ -66,10 +68,14 @@ def test_only_what_the_store_can_sell(shop, api):
     leeds = api.get(reverse("api:products"), {"store": "leeds", "in_stock_at_store": "true"})
     assert [p["upc"] for p in leeds.json()["results"]] == ["LAMP-1"]
     bad = api.get(reverse("api:products"), {"in_stock_at_store": "true"})
-    assert bad.status_code == 400 and bad.json() == {"store": ["Say which store."]}
-    assert api.get(reverse("api:products"), {"store": "atlantis"}).json() == {
-        "store": ["No such store."]
-    }
+    assert bad.status_code == 422 and errors(bad) == {"store": "incomplete"}
+    atlantis = api.get(reverse("api:products"), {"store": "atlantis"})
+    assert atlantis.status_code == 422
+    assert atlantis.json()["errors"] == [
+        {"code": "invalid_choice", "detail": "No such store.", "attr": "store"}
+    ]
+    maybe = api.get(reverse("api:products"), {"store": "leeds", "in_stock_at_store": "maybe"})
+    assert maybe.status_code == 400 and errors(maybe) == {"in_stock_at_store": "invalid"}
 
 
 def test_a_product_lists_the_nearby_stores_that_have_it(shop, api):
@@ -108,6 +114,10 @@ def test_products_of_a_category_and_its_subcategories(shop, api):
     stock(shop["warehouse"], ProductFactory(title="Chair"), 1)
     in_home = api.get(reverse("api:products"), {"category": "home"}).json()
     assert [p["upc"] for p in in_home["results"]] == ["LAMP-1"]
-    assert api.get(reverse("api:products"), {"category": "garden"}).json() == {
-        "category": ["No such category."]
+    garden = api.get(reverse("api:products"), {"category": "garden"})
+    assert garden.status_code == 422
+    assert garden.json()["errors"][0] == {
+        "code": "invalid_choice",
+        "detail": "No such category.",
+        "attr": "category",
     }

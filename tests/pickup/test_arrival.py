@@ -62,7 +62,8 @@ def test_arriving_before_the_order_is_ready_or_for_someone_elses_order_is_refuse
         user=shopper, store=shop["leeds"], quantities={shop["lamp"].pk: 1}, collector_name="S"
     )
     too_soon = api_client(shopper).post(reverse("api:arrived", args=[order.number]), {})
-    assert too_soon.status_code == 409 and too_soon.json()["code"] == "wrong_state"
+    assert too_soon.status_code == 409
+    assert too_soon.json()["errors"][0]["code"] == "wrong_state"
     stranger = UserFactory(email="someone@example.com")
     assert api_client(stranger).post(reverse("api:arrived", args=[order.number])).status_code == 404
     with pytest.raises(PermissionDenied):

@@ -1,0 +1,111 @@
+"""The API's contract: one error shape, every status documented, inputs as the schema says.
+(Schemathesis checks the whole contract against a live server in `.ci/api-contract`.)"""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from oscar.core.loading import get_model
+
+from apps.instore import selectors, services
+from apps.order import statuses
+from tests.api.conftest import api_client, errors
+from tests.factories import OrderFactory, StoreStaffFactory
+
+pytestmark = pytest.mark.django_db
+Order = get_model("order", "Order")
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_its_errors_in_the_one_shape(schema):
+    error_ref = "#/components/schemas/ErrorResponse"
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        assert {"405", "500"} <= responses.keys(), (method, path)
+        for status, response in responses.items():
+            if int(status) >= 400:
+                body = response["content"]["application/json"]["schema"]
+                assert body == {"$ref": error_ref}, (method, path, status)
+        if "{" in path:
+            assert "404" in responses, (method, path)
+        if path.startswith("/api/console/{code}/"):
+            assert {"401", "403"} <= responses.keys(), (method, path)
+        if "requestBody" in operation:
+            assert {"400", "415", "422"} <= responses.keys(), (method, path)
+    hand_over = schema["paths"]["/api/console/{code}/orders/{number}/hand-over/"]["post"]
+    assert {"409", "422", "429"} <= hand_over["responses"].keys()
+    checkout = schema["paths"]["/api/checkout/collect/"]["post"]
+    assert {"402", "409", "422"} <= checkout["responses"].keys()
+
+
+def test_limits_and_text_rules_are_written_into_the_schema(schema):
+    components = schema["components"]["schemas"]
+    line = components["ProductLineRequest"]
+    assert line["properties"]["quantity"]["maximum"] == 10_000
+    assert line["additionalProperties"] is False
+    sale = components["SaleRequest"]["properties"]["lines"]
+    assert (sale["minItems"], sale["maxItems"]) == (1, 100)
+    assert "\\x00" in components["HandOverRequest"]["properties"]["code"]["pattern"]
+    params = {
+        p["name"]: p for p in schema["paths"]["/api/console/{code}/returns/"]["get"]["parameters"]
+    }
+    assert params["q"]["required"] and params["q"]["schema"]["maxLength"] == 200
+    report = schema["paths"]["/api/console/{code}/report/"]["get"]["parameters"]
+    assert any("366 days" in p.get("description", "") for p in report)
+
+
+def test_a_bad_address_under_the_api_answers_json_not_a_page(client):
+    response = client.get("/api/console/not a store!/queue/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert errors(response) == {"": "not_found"}
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_json_with_a_control_character_or_an_unknown_field_is_refused(shop):
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    api = api_client(staff)
+    url = "/api/console/leeds/sales/"
+    nul = api.post(url, {"lines": [{"upc": "LAMP\x00-1"}]}, format="json")
+    assert nul.status_code == 400 and errors(nul) == {"lines.0.upc": "invalid_characters"}
+    typo = api.post(url, {"lines": [{"upc": "LAMP-1", "quantiy": 2}]}, format="json")
+    assert typo.status_code == 400 and errors(typo) == {"lines.0.quantiy": "unknown_field"}
+    form = api.post(url, {"lines": "LAMP-1"}, format="multipart")
+    assert form.status_code == 415
+    assert not Order.objects.exists()
+
+
+def test_returns_offer_only_orders_the_customer_has_with_something_left(shop):
+    lamp = shop["lamp"]
+    collected = OrderFactory(
+        store=shop["leeds"], lines={lamp: 1}, status=statuses.COLLECTED, guest_email="a@x.example"
+    )
+    OrderFactory(
+        store=shop["leeds"], lines={lamp: 1}, status=statuses.READY, guest_email="a@x.example"
+    )
+    OrderFactory(
+        store=shop["leeds"], lines={lamp: 1}, status=statuses.CANCELLED, guest_email="a@x.example"
+    )
+    assert list(selectors.orders_for_return("a@x.example")) == [collected]
+
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    api = api_client(staff)
+    found = api.get("/api/console/leeds/returns/", {"q": "a@x.example"}).json()["results"]
+    assert [order["number"] for order in found] == [collected.number]
+
+    services.take_return(
+        location=shop["leeds"],
+        order=collected,
+        quantities={collected.lines.get().pk: 1},
+        by=staff,
+    )
+    assert api.get("/api/console/leeds/returns/", {"q": "a@x.example"}).json()["results"] == []
+    missing = api.get("/api/console/leeds/returns/")
+    assert missing.status_code == 400 and errors(missing) == {"q": "required"}
