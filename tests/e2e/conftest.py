@@ -52,13 +52,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, request, live_server):
+    from playwright.sync_api import Error as PlaywrightError
+
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        # The visible part only: a full-page picture of a very long page (ReDoc) can take gigabytes.
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    context.close()
+    try:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            # The visible part only (a full-page picture of a long page can take gigabytes), and
+            # never a second failure: a page stuck loading gets no picture, not an error.
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), timeout=5_000)
+    except PlaywrightError:
+        pass
+    finally:
+        context.close()
