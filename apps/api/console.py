@@ -5,9 +5,11 @@ request, calls one service or selector and serialises the result."""
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
     inline_serializer,
 )
@@ -165,6 +167,15 @@ class StockSerializer(serializers.ModelSerializer):
         fields = ["product", "upc", "title", "on_hand", "allocated", "available_to_sell"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Shelf count",
+            value={"product": 12, "counted": 5, "note": "Saturday count"},
+            request_only=True,
+        )
+    ]
+)
 class CountSerializer(RequestSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     counted = serializers.IntegerField(
@@ -177,12 +188,27 @@ class ReasonSerializer(RequestSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("One damaged", value={"quantity": 1, "reason": "damaged"}, request_only=True)
+    ]
+)
 class ShortPickSerializer(ReasonSerializer):
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_LINE_UNITS, help_text="Units missing or damaged"
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("Code scanned", value={"code": "ABCD-2345"}, request_only=True),
+        OpenApiExample(
+            "ID checked",
+            value={"id_checked": True, "collected_by": "Ann Other"},
+            request_only=True,
+        ),
+    ]
+)
 class HandOverSerializer(RequestSerializer):
     code = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="As scanned or typed"

@@ -1,7 +1,12 @@
 """Till sales and counter returns over the REST API (thin: one service call per request)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -23,6 +28,15 @@ Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Two lamps, a known customer",
+            value={"lines": [{"upc": "OMNI-000001", "quantity": 2}], "customer": "07911 123456"},
+            request_only=True,
+        )
+    ]
+)
 class SaleSerializer(RequestSerializer):
     lines = lines_of(ProductLineSerializer)
     customer = serializers.CharField(
@@ -37,6 +51,20 @@ class ReturnLineSerializer(RequestSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_UNITS)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "One back, unharmed",
+            value={
+                "order": "100023",
+                "lines": [{"line": 7, "quantity": 1}],
+                "damaged": False,
+                "reason": "wrong size",
+            },
+            request_only=True,
+        )
+    ]
+)
 class ReturnSerializer(RequestSerializer):
     order = serializers.CharField(help_text="Order number (any channel)")
     lines = lines_of(ReturnLineSerializer)

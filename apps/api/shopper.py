@@ -3,7 +3,7 @@ request, then the shopper's own orders (with pickup code and QR code while a pic
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from oscar.core.loading import get_model
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -31,6 +31,19 @@ Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Collect at London Soho",
+            value={
+                "store": "london-soho",
+                "lines": [{"upc": "OMNI-000001", "quantity": 2}, {"product": 3}],
+                "collector_name": "Ann Other",
+            },
+            request_only=True,
+        )
+    ]
+)
 class CollectOrderSerializer(RequestSerializer):
     store = serializers.SlugRelatedField(
         slug_field="code", queryset=Store.objects.filter(is_active=True), help_text="Store code"
@@ -94,6 +107,26 @@ class AddressSerializer(RequestSerializer):
         return fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Deliver to Leeds",
+            value={
+                "lines": [{"upc": "OMNI-000001", "quantity": 1}],
+                "address": {
+                    "first_name": "Shona",
+                    "last_name": "Reid",
+                    "line1": "1 Park Row",
+                    "city": "Leeds",
+                    "postcode": "LS1 5AB",
+                    "country": "GB",
+                    "phone": "07911 123456",
+                },
+            },
+            request_only=True,
+        )
+    ]
+)
 class DeliveryOrderSerializer(RequestSerializer):
     lines = lines_of(ProductLineSerializer)
     address = AddressSerializer()
@@ -223,6 +256,9 @@ class MyOrdersView(generics.ListAPIView):
         )
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("In the car park", value={"note": "parking bay 3"}, request_only=True)]
+)
 class ArrivalSerializer(RequestSerializer):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=120, help_text='e.g. "parking bay 3"'

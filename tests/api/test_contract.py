@@ -3,6 +3,7 @@
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft4Validator
 from oscar.core.loading import get_model
 
 from apps.instore import selectors, services
@@ -109,3 +110,34 @@ def test_returns_offer_only_orders_the_customer_has_with_something_left(shop):
     assert api.get("/api/console/leeds/returns/", {"q": "a@x.example"}).json()["results"] == []
     missing = api.get("/api/console/leeds/returns/")
     assert missing.status_code == 400 and errors(missing) == {"q": "required"}
+
+
+def _inline(schema, components):
+    """The schema as JSON Schema: every ``$ref`` to a component written out (ours have no
+    cycles), ``nullable`` as a null type."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return _inline(components[schema["$ref"].rsplit("/", 1)[1]], components)
+        inlined = {key: _inline(value, components) for key, value in schema.items()}
+        if inlined.pop("nullable", False) and "type" in inlined:  # OpenAPI 3.0's null
+            inlined["type"] = [inlined["type"], "null"]
+        return inlined
+    if isinstance(schema, list):
+        return [_inline(value, components) for value in schema]
+    return schema
+
+
+def test_every_example_in_the_schema_is_valid_against_it(schema):
+    components = schema["components"]["schemas"]
+    checked = 0
+    for path, method, operation in operations(schema):
+        bodies = [("request", operation.get("requestBody", {}).get("content", {}))]
+        bodies += [(status, r.get("content", {})) for status, r in operation["responses"].items()]
+        for where, content in bodies:
+            for media in content.values():
+                body_schema = _inline(media["schema"], components)
+                for name, example in media.get("examples", {}).items():
+                    errors = list(Draft4Validator(body_schema).iter_errors(example["value"]))
+                    assert errors == [], (method, path, where, name, errors[0].message)
+                    checked += 1
+    assert checked >= 10  # the request bodies' own, and the error answers' documented examples
