@@ -1,8 +1,12 @@
 """What a store's counter records: sales at the till, and returns of orders from any channel."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from apps.inventory.bounds import MAX_UNITS
 
 
 class TillSale(models.Model):
@@ -32,7 +36,9 @@ class CounterReturn(models.Model):
     location = models.ForeignKey(
         "stores.Location", on_delete=models.PROTECT, related_name="counter_returns"
     )
-    quantity = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNITS)]
+    )
     damaged = models.BooleanField(
         default=False, help_text="Written off instead of going back on sale"
     )
@@ -46,6 +52,13 @@ class CounterReturn(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_UNITS),
+                name="counter_return_quantity_in_range",
+                violation_error_message=f"A return is of 1 to {MAX_UNITS:,} units.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.quantity} x {self.line.title} returned to {self.location}"

@@ -1,9 +1,12 @@
 """Stock feeds: CSV or JSON lines, ``location,sku,on_hand`` (a full count) or ``location,sku,delta``.
 
-Every row is checked before anything is written. A bad row rejects the whole file with its line
-number and reason, unless the caller asked to skip bad rows; then the good rows are applied and
-the skipped ones reported. The writes are ``services.apply_feed`` (one locked read, one bulk
-update and one bulk insert of ledger rows per location), inside one transaction.
+Every cell is checked before anything is written, and each bad one is reported by its line and
+its column (the header's name): ``line 7, column "on_hand": not a whole number ('seven')``. A
+file with any bad cell changes nothing, unless the caller asked to skip bad rows; then the good
+rows are applied and the bad ones reported. The writes are ``services.apply_feed`` (one locked
+read, one bulk update and one bulk insert of ledger rows per location), all inside one
+transaction: a row refused while applying (it would leave fewer units on hand than are promised
+to orders) undoes the rows applied before it.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -21,32 +25,54 @@ from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
+from .bounds import MAX_UNITS
 from .models import StockImport
-from .services import MAX_UNITS, BulkRow, apply_feed
+from .services import BulkRow, apply_feed
 
 Product = get_model("catalogue", "Product")
 
-HEADERS = {
-    frozenset({"location", "sku", "on_hand"}): StockImport.Mode.COUNT,
-    frozenset({"location", "sku", "delta"}): StockImport.Mode.DELTA,
-}
+LOCATION, SKU = "location", "sku"
+#: The quantity column names the feed's mode (``StockImport.Mode``).
+QUANTITY_COLUMNS = (StockImport.Mode.COUNT.value, StockImport.Mode.DELTA.value)
+COLUMNS = (LOCATION, SKU, *QUANTITY_COLUMNS)
+HEADERS_HELP = (
+    "location,sku,on_hand (a full count) or location,sku,delta (receipts and corrections)"
+)
+#: No location code or SKU holds a control character (PostgreSQL refuses NUL in text, and a
+#: tab or newline in a code is a broken export) or a lone surrogate (not UTF-8).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: How much of a bad cell an error quotes back.
+SHOWN = 40
 
 
 @dataclass(frozen=True)
 class RowError:
+    """One problem in a feed: its line, its column (the header's name; None when it is about
+    the whole line) and what is wrong. Line 0 is the file as a whole."""
+
     line: int
+    column: str | None
     reason: str
 
     def __str__(self):
-        return f"line {self.line}: {self.reason}"
+        where = [f"line {self.line}"] if self.line else []
+        if self.column is not None:
+            where.append(f"column {json.dumps(self.column, ensure_ascii=False)}")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+    def as_json(self) -> dict:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
 
 
 @dataclass
 class FeedRow:
+    """A data row. A code or quantity is None when its cell was bad; only rows with none bad
+    (and both codes found) are applied."""
+
     line: int
-    location_code: str
-    sku: str
-    quantity: int
+    location_code: str | None
+    sku: str | None
+    quantity: int | None
     location: Location | None = None
     product_id: int | None = None
 
@@ -58,7 +84,12 @@ class FeedRejected(Exception):
         self.errors = errors
         shown = "\n".join(str(e) for e in errors[:50])
         more = f"\n... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} bad row(s), nothing imported:\n{shown}{more}")
+        super().__init__(f"nothing imported, {_problems(errors)}:\n{shown}{more}")
+
+
+def _problems(errors: list[RowError]) -> str:
+    lines = len({e.line for e in errors})
+    return f"{len(errors)} problem{'s' * (len(errors) != 1)} on {lines} line{'s' * (lines != 1)}"
 
 
 @dataclass
@@ -74,99 +105,235 @@ class ImportResult:
 # --- reading ------------------------------------------------------------------------------
 
 
+def _shown(value) -> str:
+    """A cell as an error quotes it: repr (control characters escaped), cut short."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return repr(text if len(text) <= SHOWN else text[:SHOWN] + "...")
+
+
+def _named(column: str) -> str:
+    """A column name from the file as an error names it: cut short, unprintable characters
+    replaced (an error is printed, stored and shown)."""
+    return UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", column[:SHOWN])
+
+
+def _csv_lines(text: str) -> Iterator[tuple[int, list[str] | RowError]]:
+    """(line number, cells) of each CSV record that is not blank. A record the csv module cannot
+    read ends the file as a RowError: past broken quoting, nothing can be told apart."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, RowError(reader.line_num, None, f"not valid CSV ({exc})")
+            return
+        if any(cell.strip() for cell in cells):
+            yield reader.line_num, cells
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, dict | RowError]]:
+    """(line number, object) of each JSON line that is not blank, or the line's RowError."""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield number, RowError(number, None, f"not valid JSON ({exc.msg})")
+            continue
+        except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+            yield number, RowError(number, None, "not valid JSON (too long or too deep)")
+            continue
+        if not isinstance(record, dict):
+            yield number, RowError(number, None, "each line must be a JSON object")
+            continue
+        yield number, record
+
+
+def _is_json_lines(text: str, filename: str) -> bool:
+    named_json = filename.lower().endswith((".jsonl", ".ndjson", ".json"))
+    return named_json or text.lstrip().startswith("{")
+
+
 def _records(text: str, filename: str):
-    """Yield (line number, dict) for each data row, and first the header as (1, fields)."""
-    stripped = text.lstrip()
-    if filename.lower().endswith((".jsonl", ".ndjson", ".json")) or stripped.startswith("{"):
-        first = True
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FeedRejected([RowError(number, f"not valid JSON ({exc.msg})")]) from None
-            if not isinstance(record, dict):
-                raise FeedRejected([RowError(number, "each line must be a JSON object")])
-            if first:
-                yield 0, list(record)
-                first = False
-            yield number, record
-        return
-    reader = csv.DictReader(io.StringIO(text))
-    yield 0, [name.strip() for name in reader.fieldnames or []]
-    for record in reader:
-        yield reader.line_num, record
+    """(header line, column names, records): each record is (line, {column: cell}) or a
+    RowError. The names are [] for an empty file and None when no header could be read. A CSV
+    row with cells beyond the header comes with a RowError of its own; a JSON file's columns
+    are the keys of its first object (which is also its first record)."""
+    if _is_json_lines(text, filename):
+        records = list(_json_lines(text))
+        first = next(((n, r) for n, r in records if isinstance(r, dict)), None)
+        if first is None:
+            return 1, (None if records else []), records
+        return first[0], [str(key).strip() for key in first[1]], records
+    lines = _csv_lines(text)
+    number, first = next(lines, (1, []))
+    if isinstance(first, RowError):
+        return number, None, [(number, first)]
+    header = [name.strip() for name in first]
+    return number, header, _csv_records(header, lines)
 
 
-def _whole_number(value) -> int:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int):
-        return value
+def _csv_records(header: list[str], lines) -> Iterator[tuple[int, dict | RowError]]:
+    """Each CSV record as {column: cell}; a short row lacks the last columns."""
+    for line, cells in lines:
+        if isinstance(cells, RowError):
+            yield line, cells
+            continue
+        if len(cells) > len(header):
+            yield line, RowError(line, None, f"{len(cells)} cells, the header has {len(header)}")
+        yield line, dict(zip(header, cells, strict=False))
+
+
+def _check_header(line: int, header: list[str], where: str) -> tuple[str | None, list[RowError]]:
+    """The feed's mode, or the header's problems, column by column."""
+    if not header:
+        return None, [RowError(line, None, f"the file is empty: it needs a header, {HEADERS_HELP}")]
+    errors, seen = [], set()
+    for position, name in enumerate(header, start=1):
+        if not name:
+            errors.append(RowError(line, None, f"column {position} of {where} has no name"))
+        elif name in seen:
+            errors.append(RowError(line, _named(name), f"appears twice in {where}"))
+        elif name not in COLUMNS:
+            errors.append(
+                RowError(
+                    line, _named(name), "not a stock feed column (location, sku, on_hand, delta)"
+                )
+            )
+        seen.add(name)
+    for name in (LOCATION, SKU):
+        if name not in seen:
+            errors.append(RowError(line, name, f"missing from {where}"))
+    quantities = [name for name in QUANTITY_COLUMNS if name in seen]
+    if not quantities:
+        errors.append(
+            RowError(
+                line,
+                None,
+                f"{where} needs an on_hand column (a full count) or a delta column (receipts "
+                "and corrections)",
+            )
+        )
+    elif len(quantities) > 1:
+        errors.append(
+            RowError(line, "delta", "a feed either sets on hand (on_hand) or adds to it (delta)")
+        )
+    return (None if errors else quantities[0]), errors
+
+
+def _code(line: int, column: str, value, errors: list[RowError]) -> str | None:
+    """A location code or SKU cell, stripped, or None (and its error) if it cannot be one."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        if value is None:
+            errors.append(RowError(line, column, "is empty"))
+        else:
+            errors.append(RowError(line, column, f"must be text, not {_shown(value)}"))
+        return None
     text = str(value).strip()
-    if not text or not text.lstrip("+-").isdigit():
-        raise ValueError
-    return int(text)
+    if not text:
+        errors.append(RowError(line, column, "is empty"))
+        return None
+    if UNPRINTABLE.search(text):
+        errors.append(
+            RowError(line, column, f"contains a control character (such as NUL): {_shown(text)}")
+        )
+        return None
+    return text
+
+
+def _quantity(line: int, mode: str, value, errors: list[RowError]) -> int | None:
+    """The quantity cell as a whole number within bounds, or None (and its error)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.append(RowError(line, mode, "is empty"))
+        return None
+    text = (value if isinstance(value, str) else json.dumps(value)).strip()
+    unsigned = text.removeprefix("-") if text.startswith("-") else text.removeprefix("+")
+    if isinstance(value, bool) or not (unsigned.isascii() and unsigned.isdigit()):
+        errors.append(RowError(line, mode, f"not a whole number ({_shown(value)})"))
+        return None
+    digits = unsigned.lstrip("0") or "0"
+    negative = text.startswith("-") and digits != "0"
+    if negative and mode == StockImport.Mode.COUNT:
+        errors.append(RowError(line, mode, f"cannot be negative ({_shown(value)})"))
+        return None
+    # Compared as text first: a cell of thousands of digits is never turned into an int.
+    if len(digits) > len(str(MAX_UNITS)) or int(digits) > MAX_UNITS:
+        bound = f"{MAX_UNITS:,}" if mode == StockImport.Mode.COUNT else f"±{MAX_UNITS:,}"
+        errors.append(RowError(line, mode, f"must be at most {bound} ({_shown(value)})"))
+        return None
+    return -int(digits) if negative else int(digits)
+
+
+def _check_record(line: int, record: dict, mode: str, errors: list[RowError]) -> FeedRow:
+    """Check every cell of a data row; each bad one adds its error."""
+    cells = {str(column).strip(): value for column, value in record.items()}
+    for column in cells:
+        if column not in (LOCATION, SKU, mode):
+            errors.append(RowError(line, _named(column), "not a column of this feed"))
+    values = {}
+    for column in (LOCATION, SKU, mode):
+        if column not in cells:
+            errors.append(RowError(line, column, "missing from this line"))
+            values[column] = None
+        elif column == mode:
+            values[column] = _quantity(line, mode, cells[column], errors)
+        else:
+            values[column] = _code(line, column, cells[column], errors)
+    return FeedRow(line, values[LOCATION], values[SKU], values[mode])
 
 
 def parse_feed(text: str, filename: str = "") -> tuple[str, list[FeedRow], list[RowError]]:
-    """Read and check the shape of every row (no database)."""
-    records = _records(text.lstrip("\ufeff"), filename)
-    _, header = next(records, (0, []))
-    mode = HEADERS.get(frozenset(header))
+    """Read the feed and check the shape of every cell (no database). Raises FeedRejected
+    when the header (or the file) cannot be read at all."""
+    text = text.lstrip("\ufeff")
+    json_lines = _is_json_lines(text, filename)
+    header_line, header, records = _records(text, filename)
+    if header is None:  # no readable header: the records are the problems
+        raise FeedRejected([r for _, r in records if isinstance(r, RowError)])
+    mode, errors = _check_header(
+        header_line, header, "the first object" if json_lines else "the header"
+    )
     if mode is None:
-        raise FeedRejected(
-            [
-                RowError(
-                    1,
-                    f"header must be location,sku,on_hand or location,sku,delta, not {','.join(header) or 'empty'}",
-                )
-            ]
-        )
-    rows, errors, seen = [], [], {}
+        raise FeedRejected(errors)
+    rows, seen = [], {}
     for line, record in records:
-        record = {str(k).strip(): v for k, v in record.items() if k is not None}
-        if set(record) != set(header):
-            errors.append(RowError(line, f"expected the fields {', '.join(sorted(header))}"))
+        if isinstance(record, RowError):
+            errors.append(record)
             continue
-        location_code = str(record["location"] or "").strip()
-        sku = str(record["sku"] or "").strip()
-        if not location_code or not sku:
-            errors.append(RowError(line, "location and sku must not be empty"))
-            continue
-        try:
-            quantity = _whole_number(record[mode])
-        except ValueError:
-            errors.append(RowError(line, f"{mode} must be a whole number, not {record[mode]!r}"))
-            continue
-        if mode == StockImport.Mode.COUNT and quantity < 0:
-            errors.append(RowError(line, f"on_hand cannot be negative ({quantity})"))
-            continue
-        if abs(quantity) > MAX_UNITS:
-            errors.append(RowError(line, f"{mode} must be at most {MAX_UNITS:,} ({quantity})"))
-            continue
-        key = (location_code, sku)
-        if key in seen:
-            errors.append(RowError(line, f"duplicate of line {seen[key]} ({location_code}, {sku})"))
-            continue
-        seen[key] = line
-        rows.append(FeedRow(line, location_code, sku, quantity))
+        row = _check_record(line, record, mode, errors)
+        rows.append(row)
+        if row.location_code is not None and row.sku is not None:
+            key = (row.location_code, row.sku)
+            if key in seen:
+                where = f"{_shown(row.sku)} at {_shown(row.location_code)}"
+                errors.append(RowError(line, SKU, f"duplicate of line {seen[key]} ({where})"))
+            else:
+                seen[key] = line
     return mode, rows, errors
 
 
 def resolve(rows: list[FeedRow]) -> list[RowError]:
-    """Attach locations and products to rows (two queries); report unknown codes."""
-    locations = Location.objects.in_bulk({r.location_code for r in rows}, field_name="code")
-    products = dict(Product.objects.filter(upc__in={r.sku for r in rows}).values_list("upc", "pk"))
+    """Attach locations and products to rows (two queries); report codes that name nothing.
+    Only well-formed codes reach the database."""
+    codes = {r.location_code for r in rows if r.location_code is not None}
+    skus = {r.sku for r in rows if r.sku is not None}
+    locations = Location.objects.in_bulk(codes, field_name="code")
+    products = dict(Product.objects.filter(upc__in=skus).values_list("upc", "pk"))
     errors = []
     for row in rows:
-        row.location = locations.get(row.location_code)
-        row.product_id = products.get(row.sku)
-        if row.location is None:
-            errors.append(RowError(row.line, f"unknown location {row.location_code!r}"))
-        elif row.product_id is None:
-            errors.append(RowError(row.line, f"unknown sku {row.sku!r}"))
+        if row.location_code is not None:
+            row.location = locations.get(row.location_code)
+            if row.location is None:
+                errors.append(
+                    RowError(row.line, LOCATION, f"unknown location {_shown(row.location_code)}")
+                )
+        if row.sku is not None:
+            row.product_id = products.get(row.sku)
+            if row.product_id is None:
+                errors.append(RowError(row.line, SKU, f"unknown SKU {_shown(row.sku)}"))
     return errors
 
 
@@ -183,7 +350,12 @@ def import_stock(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Check a feed whole, then apply it in one transaction (see the module docstring)."""
-    checksum = hashlib.sha256(text.encode()).hexdigest()
+    checksum = hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()
+    filename = UNPRINTABLE.sub("", filename)[:255]
+    if idempotency_key and (len(idempotency_key) > 128 or UNPRINTABLE.search(idempotency_key)):
+        raise FeedRejected(
+            [RowError(0, None, "the idempotency key must be at most 128 printable characters")]
+        )
     if idempotency_key:
         previous = StockImport.objects.filter(idempotency_key=idempotency_key).first()
         if previous is not None:
@@ -191,7 +363,7 @@ def import_stock(
     mode, rows, errors = parse_feed(text, filename)
     errors += resolve(rows)
     if errors and not skip_bad_rows:
-        raise FeedRejected(sorted(errors, key=lambda e: e.line))
+        raise FeedRejected(_in_order(errors))
     bad_lines = {e.line for e in errors}
     rows = [r for r in rows if r.line not in bad_lines]
     try:
@@ -199,25 +371,37 @@ def import_stock(
             stock_import = StockImport.objects.create(
                 idempotency_key=idempotency_key or None,
                 checksum=checksum,
-                filename=filename[:255],
+                filename=filename,
                 mode=mode,
                 user=by if by is not None and by.is_authenticated else None,
             )
             applied, late_errors = _apply(stock_import, mode, rows, progress)
             if late_errors and not skip_bad_rows:
-                raise FeedRejected(sorted(late_errors, key=lambda e: e.line))
-            skipped = sorted(errors + late_errors, key=lambda e: e.line)
-            stock_import.rows_total = len(rows) + len(errors)
+                raise FeedRejected(_in_order(late_errors))
+            skipped = _in_order(errors + late_errors)
+            stock_import.rows_total = len(rows) + len(bad_lines)
             stock_import.rows_applied = applied
-            stock_import.skipped_rows = [{"line": e.line, "reason": e.reason} for e in skipped]
+            stock_import.skipped_rows = [e.as_json() for e in skipped]
             stock_import.save(update_fields=["rows_total", "rows_applied", "skipped_rows"])
     except IntegrityError:
         # The same key was applied by a concurrent upload a moment ago.
-        previous = StockImport.objects.filter(idempotency_key=idempotency_key).first()
+        previous = (
+            StockImport.objects.filter(idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
         if previous is None:
             raise
         return _already_applied(previous, checksum)
     return ImportResult(stock_import, mode, stock_import.rows_total, applied, skipped)
+
+
+def _in_order(errors: list[RowError]) -> list[RowError]:
+    """By line, then in column order (the header's, whole-line problems first)."""
+    rank = {name: i for i, name in enumerate(COLUMNS)}
+    return sorted(
+        errors, key=lambda e: (e.line, -1 if e.column is None else rank.get(e.column, len(rank)))
+    )
 
 
 def _already_applied(previous: StockImport, checksum: str) -> ImportResult:
@@ -226,11 +410,12 @@ def _already_applied(previous: StockImport, checksum: str) -> ImportResult:
             [
                 RowError(
                     0,
+                    None,
                     f"idempotency key {previous.idempotency_key!r} was already used for a different file",
                 )
             ]
         )
-    skipped = [RowError(s["line"], s["reason"]) for s in previous.skipped_rows]
+    skipped = [RowError(s["line"], s.get("column"), s["reason"]) for s in previous.skipped_rows]
     return ImportResult(
         previous, previous.mode, previous.rows_total, 0, skipped, already_applied=True
     )
@@ -251,7 +436,7 @@ def _apply(
             stock_import=stock_import,
         )
         applied += done
-        errors += [RowError(line, reason) for line, reason in refused]
+        errors += [RowError(line, mode, reason) for line, reason in refused]
         if progress:
             progress(len(location_rows))
     return applied, errors

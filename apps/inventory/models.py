@@ -1,9 +1,16 @@
 """The stock ledger: one immutable row for every change to on hand or allocated."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .bounds import MAX_UNITS
+
+#: What a signed change of units may be: up to MAX_UNITS either way.
+WITHIN_BOUNDS = [MinValueValidator(-MAX_UNITS), MaxValueValidator(MAX_UNITS)]
 
 
 class StockImport(models.Model):
@@ -27,6 +34,13 @@ class StockImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_applied__lte=models.F("rows_total")),
+                name="stockimport_applied_within_total",
+                violation_error_message="An import cannot apply more rows than it has.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.filename or 'import'} ({self.rows_applied}/{self.rows_total} rows)"
@@ -77,8 +91,8 @@ class StockMovement(models.Model):
     product = models.ForeignKey(
         "catalogue.Product", on_delete=models.PROTECT, related_name="stock_movements"
     )
-    on_hand_delta = models.IntegerField(default=0)
-    allocated_delta = models.IntegerField(default=0)
+    on_hand_delta = models.IntegerField(default=0, validators=WITHIN_BOUNDS)
+    allocated_delta = models.IntegerField(default=0, validators=WITHIN_BOUNDS)
     reason = models.CharField(max_length=16, choices=Reason.choices, db_index=True)
     order = models.ForeignKey(
         "order.Order",
@@ -126,6 +140,23 @@ class StockMovement(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["location", "product", "created_at"], name="movement_loc_product")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(on_hand_delta=0, allocated_delta=0),
+                name="movement_changes_something",
+                violation_error_message="A stock movement must change on hand or allocated.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_hand_delta__gte=-MAX_UNITS, on_hand_delta__lte=MAX_UNITS),
+                name="movement_on_hand_delta_in_range",
+                violation_error_message=f"A movement changes on hand by at most {MAX_UNITS:,}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated_delta__gte=-MAX_UNITS, allocated_delta__lte=MAX_UNITS),
+                name="movement_allocated_delta_in_range",
+                violation_error_message=f"A movement changes allocated by at most {MAX_UNITS:,}.",
+            ),
         ]
 
     def __str__(self):

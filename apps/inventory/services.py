@@ -6,7 +6,8 @@ transaction updating the same row waits for the first to commit, then re-checks 
 against the new row, so two checkouts can never both take the last unit. Several rows are
 always taken in primary-key order, so two baskets holding the same products in opposite orders
 cannot deadlock; a line that fails raises, and the surrounding transaction undoes the lines
-already taken (all or nothing). Database check constraints on the stock record back this up.
+already taken (all or nothing). No change may take a record above ``MAX_UNITS`` on hand.
+Database check constraints on the stock record, the ledger and order lines back this up.
 
 Every ledger row names its reason and what caused it (``StockMovement.SOURCES``): the order line
 of a web, API or till sale, the counter return, the transfer, the count or the import batch.
@@ -27,6 +28,7 @@ from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
+from .bounds import MAX_UNITS
 from .bulk import insert_rows, set_column
 from .models import StockCount, StockImport, StockMovement
 
@@ -37,9 +39,6 @@ Reason = StockMovement.Reason
 
 #: product id -> units
 Quantities = Mapping[int, int]
-#: The most units one change, count or record may hold: far above any shop's stock, and below
-#: the database's integer range, so a typing slip is a refusal rather than a server error.
-MAX_UNITS = 1_000_000_000
 
 
 class StockError(Exception):
@@ -195,6 +194,8 @@ def _apply_one(location: Location, change: Change, floor: int) -> None:
         rows = rows.filter(
             num_in_stock__gte=F("num_allocated") + change.allocated - change.on_hand + floor
         )
+    if change.on_hand > 0:
+        rows = rows.filter(num_in_stock__lte=MAX_UNITS - change.on_hand)
     updated = rows.update(
         num_in_stock=F("num_in_stock") + change.on_hand,
         num_allocated=F("num_allocated") + change.allocated,
@@ -202,6 +203,11 @@ def _apply_one(location: Location, change: Change, floor: int) -> None:
     if updated:
         return
     record = StockRecord.objects.select_related("product").get(pk=change.stockrecord.pk)
+    if record.num_in_stock + change.on_hand > MAX_UNITS:
+        raise InvalidStockChange(
+            f"{record.product.get_title()} at {location.name} would hold "
+            f"{record.num_in_stock + change.on_hand:,} units, more than {MAX_UNITS:,}."
+        )
     if change.on_hand - change.allocated < 0:
         available = max(record.num_in_stock - record.num_allocated - floor, 0)
         raise InsufficientStock(
@@ -654,8 +660,9 @@ def apply_feed(
     """Apply a feed's rows at one location: full counts (``counts``) or deltas, under one
     import batch. The location's records are locked in primary-key order, updated in one
     statement and their ledger rows written in one COPY. A row that would leave fewer units
-    on hand than are promised to orders is refused (the others still apply). Returns (rows
-    applied, [(ref, reason)] refused). Call it inside the caller's transaction."""
+    on hand than are promised to orders, or more than ``MAX_UNITS``, is refused (the others
+    still apply). Returns (rows applied, [(ref, reason)] refused). Call it inside the
+    caller's transaction."""
     product_ids = [row.product_id for row in rows]
     create_missing_stockrecords(location, product_ids)
     locked = {
@@ -671,6 +678,14 @@ def apply_feed(
     for row in rows:
         pk, on_hand, allocated = locked[row.product_id]
         target = row.quantity if counts else on_hand + row.quantity
+        if target > MAX_UNITS:
+            refused.append(
+                (
+                    row.ref,
+                    f"would leave {target:,} on hand at {location.code}, more than {MAX_UNITS:,}",
+                )
+            )
+            continue
         if target < allocated:
             refused.append(
                 (
@@ -731,8 +746,8 @@ def open_stock(*, location: Location, rows: list[OpeningStock], stock_import: St
         if not missing:
             return 0
         for row in missing:
-            if not isinstance(row.units, int) or row.units < 0:
-                raise InvalidStockChange(f"Opening stock of {row.sku} must be 0 or more.")
+            if not isinstance(row.units, int) or not 0 <= row.units <= MAX_UNITS:
+                raise InvalidStockChange(f"Opening stock of {row.sku} must be 0 to {MAX_UNITS:,}.")
         now = timezone.now()
         insert_rows(
             StockRecord,

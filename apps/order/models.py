@@ -1,8 +1,11 @@
 """Our Order: one table for every channel, remembering the pickup store and code."""
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.order.abstract_models import AbstractOrder
+from oscar.apps.order.abstract_models import AbstractLine, AbstractOrder
+
+from apps.inventory.bounds import MAX_UNITS
 
 from . import statuses
 
@@ -54,6 +57,25 @@ class Order(AbstractOrder):
     def is_moved_by_console(self) -> bool:
         """Pickup orders and till sales change state only through the console's services."""
         return self.is_pickup or self.channel == self.Channel.STORE
+
+
+class Line(AbstractLine):
+    """Oscar's order line, whose counts the database keeps in range: every line (a web, API or
+    till sale) is of at least one unit, and never promises more units than it has."""
+
+    class Meta(AbstractLine.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_UNITS),
+                name="order_line_quantity_in_range",
+                violation_error_message=f"A line is of 1 to {MAX_UNITS:,} units.",
+            ),
+            models.CheckConstraint(
+                condition=Q(num_allocated__gte=0, num_allocated__lte=F("quantity")),
+                name="order_line_allocated_within_quantity",
+                violation_error_message="A line cannot promise more units than it has.",
+            ),
+        ]
 
 
 from oscar.apps.order.models import *  # noqa: E402

@@ -5,15 +5,24 @@ Oscar's own ``allocate`` / ``consume_allocation`` / ``cancel_allocation`` are ro
 and writes the stock ledger.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractStockRecord
 
+from apps.inventory.bounds import MAX_UNITS
+
 
 class StockRecord(AbstractStockRecord):
-    num_in_stock = models.PositiveIntegerField(_("Number in stock"), default=0)
-    num_allocated = models.IntegerField(_("Number allocated"), default=0)
+    num_in_stock = models.PositiveIntegerField(
+        _("Number in stock"), default=0, validators=[MaxValueValidator(MAX_UNITS)]
+    )
+    num_allocated = models.IntegerField(
+        _("Number allocated"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_UNITS)],
+    )
 
     class Meta(AbstractStockRecord.Meta):
         constraints = [
@@ -21,11 +30,17 @@ class StockRecord(AbstractStockRecord):
                 fields=["partner", "product"], name="stockrecord_one_per_product_per_location"
             ),
             models.CheckConstraint(
+                condition=Q(num_in_stock__gte=0, num_in_stock__lte=MAX_UNITS),
+                name="stockrecord_on_hand_in_range",
+                violation_error_message=f"On hand must be 0 to {MAX_UNITS:,}.",
+            ),
+            models.CheckConstraint(
                 condition=Q(num_allocated__gte=0), name="stockrecord_allocated_not_negative"
             ),
             models.CheckConstraint(
                 condition=Q(num_allocated__lte=F("num_in_stock")),
                 name="stockrecord_allocated_within_on_hand",
+                violation_error_message="Allocated cannot be more than on hand.",
             ),
         ]
 

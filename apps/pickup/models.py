@@ -2,9 +2,13 @@
 their own rows (``apps.instore``)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.inventory.bounds import MAX_UNITS
 
 
 class PickupEvent(models.Model):
@@ -27,7 +31,9 @@ class PickupEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     line = models.ForeignKey("order.Line", null=True, blank=True, on_delete=models.SET_NULL)
-    quantity = models.PositiveIntegerField(null=True, blank=True)
+    quantity = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_UNITS)]
+    )
     refund = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -45,6 +51,13 @@ class PickupEvent(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["order", "kind", "created_at"], name="pickup_event_order_kind")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=1, quantity__lte=MAX_UNITS),
+                name="pickup_event_quantity_in_range",
+                violation_error_message=f"A picked or short-picked quantity is 1 to {MAX_UNITS:,}.",
+            )
         ]
 
     def __str__(self):

@@ -9,7 +9,9 @@ Product = get_model("catalogue", "Product")
 
 class StockImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV or JSON lines with the header location,sku,on_hand or location,sku,delta"
+        # An empty file is refused by the import itself, with the header it needs.
+        allow_empty_file=True,
+        help_text="CSV or JSON lines with the header location,sku,on_hand or location,sku,delta",
     )
     skip_bad_rows = forms.BooleanField(
         required=False, help_text="Import the good rows and list the bad ones"

@@ -13,7 +13,8 @@ from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
 
 
 class StockImportView(FormView):
-    """Upload a stock feed; a bad file is refused whole and its bad rows listed."""
+    """Upload a stock feed; a bad file is refused whole and each bad cell listed by its line
+    and column."""
 
     template_name = "oscar/dashboard/stock/import.html"
     form_class = StockImportForm
@@ -35,7 +36,8 @@ class StockImportView(FormView):
         except FeedRejected as exc:
             form.add_error("file", "The file was not imported: nothing changed.")
             return self.render_to_response(
-                self.get_context_data(form=form, row_errors=exc.errors), status=400
+                self.get_context_data(form=form, row_errors=[e.as_json() for e in exc.errors]),
+                status=400,
             )
         if result.already_applied:
             messages.info(
@@ -47,7 +49,7 @@ class StockImportView(FormView):
                 f"Imported {result.rows_applied} of {result.rows_total} rows from {filename}"
                 + (f"; skipped {len(result.skipped)} (listed below)." if result.skipped else "."),
             )
-        self.request.session["last_import_skipped"] = [str(e) for e in result.skipped][:200]
+        self.request.session["last_import_skipped"] = [e.as_json() for e in result.skipped[:200]]
         return redirect("dashboard:stock-import")
 
     def get(self, request, *args, **kwargs):
