@@ -50,6 +50,10 @@ else:
         "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
     )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The shop's own address: every link in an e-mail is absolute on it, and the
+# django.contrib.sites row (SITE_ID) is kept equal to it after each migrate.
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
+SITE_SCHEME = env.str("SITE_SCHEME", default="https" if PRODUCTION else "http")
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -363,6 +367,7 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # --- Oscar --------------------------------------------------------------------------------
 
 OSCAR_SHOP_NAME = env.str("SHOP_NAME", default="Omnishop")
+OSCAR_URL_SCHEMA = SITE_SCHEME  # Oscar's absolute_url tag
 OSCAR_SHOP_TAGLINE = "Buy online, collect in store"
 OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_ALLOW_ANON_CHECKOUT = True

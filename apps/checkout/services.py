@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sites.models import Site
 from django.db import transaction
-from django.urls import reverse
 from oscar.apps.checkout.mixins import OrderPlacementMixin
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
@@ -22,6 +20,7 @@ from apps.inventory import services as stock
 from apps.inventory.selectors import availability, mark_stocked
 from apps.inventory.services import ensure_stockrecords
 from apps.order import pickup_codes, statuses
+from apps.order.links import order_page_url
 from apps.shipping.methods import CollectInStore, StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
@@ -229,19 +228,14 @@ def new_pickup_code() -> str:
 
 def send_order_placed_email(order) -> None:
     """The shopper's confirmation (pickup code, store and QR for a collect order), with a link
-    to the order's status page. A mail failure is logged: the order stands."""
-    if order.user_id:
-        path = reverse("customer:order", kwargs={"order_number": order.number})
-    else:
-        path = reverse(
-            "customer:anon-order",
-            kwargs={"order_number": order.number, "hash": order.verification_hash()},
-        )
+    to the order's page on the shop's own address. A mail failure is logged: the order stands."""
     context = {
         "user": order.user,
         "order": order,
         "lines": order.lines.all(),
-        "status_url": f"http://{Site.objects.get_current().domain}{path}",
+        # Not Oscar's ``status_url``: its template joins the Site row's domain to a path it
+        # is never given; ours link ``order_url`` (absolute on SITE_SCHEME://SITE_DOMAIN) instead.
+        "order_url": order_page_url(order),
     }
     try:
         OrderDispatcher().send_order_placed_email_for_user(order, context)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from apps.instore.models import CounterReturn
+from apps.order.links import order_page_url
 from apps.pickup.models import PickupEvent
 from apps.pickup.selectors import collect_by
 
@@ -36,6 +37,7 @@ def _messages(event: PickupEvent) -> dict:
             "event": event,
             "store": order.pickup_location,
             "collect_by": collect_by(order),
+            "order_url": order_page_url(order),
         },
     )
 
