@@ -5,7 +5,7 @@ unknown store or category) or a missing companion parameter 422."""
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from oscar.core.loading import get_model
 
 from apps.instore.selectors import return_matches
@@ -58,6 +58,11 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """One object by its slug or code (``to_field_name``); one that does not exist is 422."""
+
+
 class ProductFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -72,14 +77,14 @@ class ProductFilter(django_filters.FilterSet):
         max_length=SEARCH_LENGTH,
         help_text="Part of the title, or the barcode (UPC)",
     )
-    category = django_filters.ModelChoiceFilter(
+    category = SlugChoiceFilter(
         queryset=Category.objects.filter(is_public=True),
         to_field_name="slug",
         method="in_category",
         help_text="Category slug (and its subcategories)",
         error_messages={"invalid_choice": "No such category."},
     )
-    store = django_filters.ModelChoiceFilter(
+    store = SlugChoiceFilter(
         queryset=Store.objects.filter(is_active=True),
         to_field_name="code",
         method="in_stock_at",
