@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
@@ -26,13 +28,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, products, stores, no_index, no_progress, orders, **options):
         if options["verbosity"] < 2:
-            # The demo orders e-mail the demo shopper; printing every message is for -v 2.
+            # The demo orders e-mail the demo shopper; printing every message, every in-process
+            # task's "succeeded" line and the progress bars is for -v 2.
             settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+            logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         DemoLoader(
             products=products,
             stores=stores,
             orders=orders,
-            progress=not no_progress and options["verbosity"] > 0,
+            progress=not no_progress and options["verbosity"] > 1,
             out=self.stdout,
         ).load()
         if not no_index:
