@@ -69,7 +69,7 @@ def test_each_card_says_what_my_store_has(demo, client):
         if units.at(p, demo) > 3
         else f"Only {units.at(p, demo)} left at Omnishop Leeds"
         if units.at(p, demo)
-        else "Not at Omnishop Leeds"
+        else "Not available at Omnishop Leeds"
         for p in products
     ]
     assert [b.strip() for b in re.findall(r'class="store-badge[^"]*"> ([^<]*)<', body)] == expected
