@@ -5,10 +5,11 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from apps.storefront.urls import pickup_urls, stores_urls
-from apps.storefront.views import HomeView
+from apps.storefront.views import HomeView, favicon
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include(stores_urls)),

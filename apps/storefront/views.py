@@ -1,3 +1,7 @@
+from django.contrib.staticfiles import finders
+from django.http import FileResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from apps.stores.my_store import my_store
@@ -16,3 +20,13 @@ class HomeView(TemplateView):
             products=selectors.featured_products(store=my_store(self.request)),
             **kwargs,
         )
+
+
+@require_safe
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request):
+    """Browsers ask every site for /favicon.ico, whatever the page says: the shop's icon."""
+    return FileResponse(
+        open(finders.find("omnishop/icons/favicon.ico"), "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type="image/x-icon",
+    )
