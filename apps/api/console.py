@@ -177,7 +177,9 @@ class StockSerializer(serializers.ModelSerializer):
     ]
 )
 class CountSerializer(RequestSerializer):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), pk_field=serializers.IntegerField()
+    )
     counted = serializers.IntegerField(
         min_value=0, max_value=MAX_UNITS, help_text="Units counted on the shelf"
     )

@@ -73,7 +73,8 @@ class Change:
 
 def _check_quantities(quantities: Quantities, *, allow_negative: bool = False) -> None:
     for product_id, units in quantities.items():
-        if not isinstance(units, int) or abs(units) > MAX_UNITS:
+        # A bool is an int to Python, not to PostgreSQL ("integer + boolean").
+        if not isinstance(units, int) or isinstance(units, bool) or abs(units) > MAX_UNITS:
             raise InvalidStockChange(
                 f"Quantity for product {product_id} must be a whole number up to {MAX_UNITS:,}."
             )

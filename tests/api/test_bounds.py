@@ -46,3 +46,11 @@ def test_huge_counts_are_refused_in_the_api_the_console_and_feeds(shop, manager,
     assert page.status_code == 302  # back to the page, with the reason as a message
     with pytest.raises(FeedRejected, match='line 2, column "on_hand"'):
         import_stock(text=f"location,sku,on_hand\nleeds,LAMP-1,{counted}\n")
+
+
+def test_a_product_id_that_is_not_a_whole_number_is_400_not_another_product(shop, manager):
+    response = api(manager).post(
+        "/api/console/leeds/stock/counts/", {"product": shop["lamp"].pk + 0.5, "counted": 0}
+    )
+    assert response.status_code == 400 and errors(response) == {"product": "invalid"}
+    assert shop["lamp"].stockrecords.get(partner__location=shop["leeds"]).num_in_stock > 0
