@@ -43,6 +43,18 @@ class StrictBooleanField(forms.Field):
             raise forms.ValidationError("Give true or false.", code="invalid") from None
 
 
+def search_filter(help_text: str, *, required: bool = False) -> django_filters.CharFilter:
+    """``q``: what is typed or scanned into a search box, at most ``SEARCH_LENGTH``
+    characters; the filter set's ``search`` method applies it."""
+    return django_filters.CharFilter(
+        method="search",
+        required=required,
+        min_length=1 if required else None,
+        max_length=SEARCH_LENGTH,
+        help_text=help_text,
+    )
+
+
 def search_parameter(filterset_class) -> OpenApiParameter:
     """The schema of a filter set's ``q``, with the bounds its form field enforces (which
     drf-spectacular does not read from a filter)."""
@@ -72,11 +84,7 @@ class ProductFilterForm(forms.Form):
 
 
 class ProductFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search",
-        max_length=SEARCH_LENGTH,
-        help_text="Part of the title, or the barcode (UPC)",
-    )
+    q = search_filter("Part of the title, or the barcode (UPC)")
     category = SlugChoiceFilter(
         queryset=Category.objects.filter(is_public=True),
         to_field_name="slug",
@@ -113,11 +121,7 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class StoreOrderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search",
-        max_length=SEARCH_LENGTH,
-        help_text="Order number, pickup code (as scanned), name, e-mail or phone",
-    )
+    q = search_filter("Order number, pickup code (as scanned), name, e-mail or phone")
     status = django_filters.ChoiceFilter(
         choices=[(status, status) for status in statuses.PICKUP_STATUSES],
         help_text="Only orders in this state",
@@ -128,22 +132,14 @@ class StoreOrderFilter(django_filters.FilterSet):
 
 
 class StockFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search", max_length=SEARCH_LENGTH, help_text="Barcode (UPC) or part of a title"
-    )
+    q = search_filter("Barcode (UPC) or part of a title")
 
     def search(self, queryset, name, text):
         return queryset.filter(product_matches(text.strip(), via="product__"))
 
 
 class ReturnFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search",
-        required=True,
-        min_length=1,
-        max_length=SEARCH_LENGTH,
-        help_text="Order number, or the customer's e-mail, phone or full name",
-    )
+    q = search_filter("Order number, or the customer's e-mail, phone or full name", required=True)
 
     def search(self, queryset, name, text):
         return queryset.filter(return_matches(text)).distinct()
