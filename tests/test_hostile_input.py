@@ -183,8 +183,11 @@ def test_no_url_answers_a_server_error_to_hostile_input(world, client, caplog):
                 continue
             # Hostile query parameters and form fields, then wrong JSON.
             for value in HOSTILE:
-                check("get", url, data=dict.fromkeys(FIELDS, value))
-                check("post", url, data=dict.fromkeys(FIELDS, value))
+                # The 100,000-character value goes into the text fields, not into all of them
+                # at once: 3 MB a request, thousands of times, grew the test process by GBs.
+                fields = FIELDS if len(value) < 1000 else ["q", "note"]
+                check("get", url, data=dict.fromkeys(fields, value))
+                check("post", url, data=dict.fromkeys(fields, value))
             for body in HOSTILE_JSON if route.startswith("api/") else []:
                 check("post", url, data=body, content_type="application/json")
     assert failures == []

@@ -45,7 +45,6 @@ UNPROCESSABLE = {
     "does_not_exist",
     "invalid_choice",
     "incomplete",
-    "not_returnable",
     "date_span",
     "date_out_of_range",
     "invalid_address",
@@ -106,5 +105,5 @@ class ErrorFormatter(ExceptionFormatter):
     def format_error_response(self, error_response):
         return {
             "type": error_response.type,
-            "errors": [dict(vars(error).items()) for error in error_response.errors],
+            "errors": [dict(vars(error)) for error in error_response.errors],
         }
