@@ -231,11 +231,11 @@ def hand_over(
 def announce_arrival(*, order: Order, by, note: str = "") -> Order:
     """The shopper says they are at the store ("I'm here", "parking bay 3"); staff see it at
     the top of the queue. Only for their own order, once it is ready; no change of state."""
-    order = Order.objects.select_for_update(of=("self",)).get(
-        pk=order.pk, pickup_location__isnull=False
-    )
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     if not by.is_authenticated or order.user_id != by.pk:
         raise PermissionDenied("This is not your order.")
+    if order.pickup_location is None:
+        raise WrongState(f"Order {order.number} is not a click-and-collect order.")
     require(order, "arrived")
     _record(order, by=by, kind=Kind.ARRIVED, detail={"note": note.strip()[:120]})
     return order

@@ -10,7 +10,7 @@ from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
 from tests.api.conftest import api_client
-from tests.factories import StoreStaffFactory, UserFactory, pick_all
+from tests.factories import OrderFactory, StoreStaffFactory, UserFactory, pick_all
 
 
 def text(response):
@@ -82,3 +82,11 @@ def test_the_account_page_has_an_im_here_button_once_the_order_is_ready(shop, st
     )
     assert "the store knows you are here" in done.content.decode()
     assert PickupEvent.objects.get(kind="arrived").detail == {"note": "at the door"}
+
+
+def test_arriving_for_a_delivery_order_is_409_not_a_server_error(shop):
+    shopper = UserFactory()
+    order = OrderFactory(user=shopper, channel="api", delivery=True, lines={shop["lamp"]: 1})
+    response = api_client(shopper).post(f"/api/account/orders/{order.number}/arrived/", {})
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "wrong_state"
