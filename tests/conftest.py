@@ -64,6 +64,17 @@ def product(db):
 
 
 @pytest.fixture
+def catalogue(db, store, other_store):
+    """Three products, SKU-1 to SKU-3, with 10 of each at ``store`` (the stock feeds' tests)."""
+    from tests.factories import ProductFactory, stock
+
+    products = [ProductFactory(upc=f"SKU-{i}", title=f"Thing {i}") for i in range(1, 4)]
+    for p in products:
+        stock(store, p, 10)
+    return products
+
+
+@pytest.fixture
 def shop(db):
     """A warehouse, two collect stores and a product with stock at some of them."""
     from tests.factories import LocationFactory, ProductFactory, StoreFactory, stock

@@ -9,17 +9,9 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from apps.inventory.models import StockImport, StockMovement
-from tests.factories import ProductFactory, UserFactory, stock
+from tests.factories import UserFactory
 
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def catalogue(db, store, other_store):
-    products = [ProductFactory(upc=f"SKU-{i}", title=f"Thing {i}") for i in range(1, 4)]
-    for p in products:
-        stock(store, p, 10)
-    return products
 
 
 @pytest.fixture

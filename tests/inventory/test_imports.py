@@ -11,17 +11,8 @@ from apps.inventory import services
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport, StockMovement
 from apps.inventory.selectors import ledger_drift
-from tests.factories import ProductFactory, stock
 
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def catalogue(db, store, other_store):
-    products = [ProductFactory(upc=f"SKU-{i}", title=f"Thing {i}") for i in range(1, 4)]
-    for p in products:
-        stock(store, p, 10)
-    return products
 
 
 def on_hand(location, upc):
