@@ -9,9 +9,12 @@ _CONTROL = CONTROL.pattern.strip("[]")
 #: What ``config.middleware`` and ``TextOnlyJSONParser`` refuse, written into the schema for
 #: every free-text input (a string with no pattern, format or choices of its own) ...
 TEXT_PATTERN = f"^[^{_CONTROL}]*$"
+#: Every character ``str.strip()`` takes for a space (all below U+3001): wider than ``\s`` in
+#: the ECMA regexes a JSON Schema pattern is read as (U+0085, for one, is not in it).
+_SPACE = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
 #: ... and, where text is required, at least one character that is not a space (DRF and
 #: Django forms trim spaces before they check for blanks).
-REQUIRED_TEXT_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+REQUIRED_TEXT_PATTERN = f"^[^{_CONTROL}]*[^{_SPACE}{_CONTROL}][^{_CONTROL}]*$"
 
 
 class AutoSchema(StandardizedErrorsSchema):

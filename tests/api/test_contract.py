@@ -1,11 +1,14 @@
 """The API's contract: one error shape, every status documented, inputs as the schema says.
 (Schemathesis checks the whole contract against a live server in `.ci/api-contract`.)"""
 
+import re
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft4Validator
 from oscar.core.loading import get_model
 
+from apps.api.schema import REQUIRED_TEXT_PATTERN
 from apps.instore import selectors, services
 from apps.order import statuses
 from tests.api.conftest import api_client, errors
@@ -81,6 +84,33 @@ def test_json_with_a_control_character_or_an_unknown_field_is_refused(shop):
     form = api.post(url, {"lines": "LAMP-1"}, format="multipart")
     assert form.status_code == 415
     assert not Order.objects.exists()
+
+
+def test_values_of_the_wrong_json_type_are_refused_not_converted(shop):
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    api = api_client(staff)
+    url = "/api/console/leeds/sales/"
+    wrong = api.post(url, {"lines": [{"upc": 12345, "quantity": "2"}]}, format="json")
+    assert wrong.status_code == 400
+    assert errors(wrong) == {"lines.0.upc": "invalid", "lines.0.quantity": "invalid"}
+    flag = api.post(
+        "/api/console/leeds/returns/",
+        {"order": "1", "lines": [{"line": 1, "quantity": 1}], "damaged": "yes"},
+        format="json",
+    )
+    assert flag.status_code == 400 and errors(flag) == {"damaged": "invalid"}
+    assert not Order.objects.exists()
+
+
+def test_a_search_of_only_spaces_is_refused_whichever_spaces_they_are(schema):
+    """The schema's rule for required text and the server's trimming agree (U+0085 included)."""
+    params = {
+        p["name"]: p for p in schema["paths"]["/api/console/{code}/returns/"]["get"]["parameters"]
+    }
+    assert params["q"]["schema"]["pattern"] == REQUIRED_TEXT_PATTERN
+    for spaces in (" ", "\x85", "\xa0\u3000", "\u2028 \t"):
+        assert spaces.strip() == "" and not re.search(REQUIRED_TEXT_PATTERN, spaces)
+    assert re.search(REQUIRED_TEXT_PATTERN, "\x85Smith ")
 
 
 def test_returns_offer_only_orders_the_customer_has_with_something_left(shop):
