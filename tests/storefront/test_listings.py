@@ -84,3 +84,11 @@ def test_filter_shows_only_what_my_store_can_sell(demo, client):
     assert all(units.at(p, demo) > 0 for p in products)
     everything = client.get("/catalogue/").context["paginator"].count
     assert response.context["paginator"].count < everything
+
+
+def test_an_overlong_search_is_refused_with_a_reason_not_run(demo, client):
+    response = client.get("/search/", {"q": "knife " * 20_000})
+    assert response.status_code == 200
+    assert b"at most 200 characters" in response.content
+    assert not response.context["form"].is_valid()  # not handed to the search engine
+    assert b'maxlength="200"' in client.get("/search/?q=knife").content
