@@ -69,3 +69,50 @@ def page(browser, request, live_server):
         pass
     finally:
         context.close()
+
+
+#: The phone every storefront page is made for first (an iPhone 14's screen, in CSS pixels).
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, request, live_server):
+    """A page on a touch phone's screen (390×844), otherwise as ``page``."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    try:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), timeout=5_000)
+    except PlaywrightError:
+        pass
+    finally:
+        context.close()
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's critical and serious WCAG 2.x A/AA findings on the page as it stands, one line
+    each (rule, impact, the first offending element) so that a failing test says what to fix."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            }
+        },
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
