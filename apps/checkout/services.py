@@ -6,7 +6,6 @@ channel: the web checkout, the API's one-step checkouts and the till all call it
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -17,7 +16,7 @@ from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
 
 from apps.inventory import services as stock
-from apps.inventory.selectors import availability, mark_stocked
+from apps.inventory.selectors import availability, basket_quantities, mark_stocked
 from apps.inventory.services import ensure_stockrecords
 from apps.order import pickup_codes, statuses
 from apps.order.links import order_page_url
@@ -47,14 +46,6 @@ Selector = get_class("partner.strategy", "Selector")
 
 class CheckoutRefused(Exception):
     """An order that cannot be placed as asked; nothing was written or charged."""
-
-
-def basket_quantities(basket) -> dict[int, int]:
-    """Units of each product in the basket (lines of one product added together)."""
-    units: Counter[int] = Counter()
-    for line in basket.all_lines():
-        units[line.product_id] += line.quantity
-    return dict(units)
 
 
 def delivery_location() -> Location:

@@ -1,7 +1,10 @@
 from django.urls import reverse
 from oscar.apps.checkout import exceptions, session
 
+from apps.stores.hours import ready_time
 from apps.stores.models import Store
+
+from .payment import gateway
 
 
 class CheckoutSessionMixin(session.CheckoutSessionMixin):
@@ -32,5 +35,9 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["collect_location"] = self.get_collect_location()
+        store = ctx["collect_location"] = self.get_collect_location()
+        if store is not None:
+            ctx["ready_at"] = ready_time(store)
+            ctx["collector"] = self.checkout_session.collector()
+        ctx["payment_gateway_name"] = gateway().name
         return ctx

@@ -1,6 +1,8 @@
 """The web checkout: Oscar's steps with a delivery-or-collect step, and the order placed by
 ``services.place_order`` like every other channel's."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -14,17 +16,26 @@ from oscar.core.loading import get_model
 from apps.inventory.services import InsufficientStock
 from apps.order import pickup_codes
 from apps.profiles.selectors import profile_phone
+from apps.shipping.methods import StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
 
 from . import services
 from .forms import FulfilmentForm
-from .payment import gateway
 from .session import CheckoutSessionMixin
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+
+
+@dataclass
+class ShortLine:
+    """A basket line a store cannot fill: "Chef's Knife: 1 of 2"."""
+
+    title: str
+    has: int
+    wanted: int
 
 
 class FulfilmentChosenMixin:
@@ -59,8 +70,17 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
             home = my_store(self.request)
             near = (home.latitude, home.longitude) if home and home.latitude is not None else None
             self._options = services.collect_options(self.request.basket, near=near)
+            wanted = services.basket_quantities(self.request.basket)
+            titles = {
+                line.product_id: line.product.get_title()
+                for line in self.request.basket.all_lines()
+            }
             for option in self._options:
                 option.ready_at = ready_time(option.store) if option.has_everything else None
+                option.short_lines = [
+                    ShortLine(titles[product_id], has, wanted[product_id])
+                    for product_id, has in option.short
+                ]
         return self._options
 
     def get_form_kwargs(self):
@@ -87,7 +107,14 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         return {**initial, "method": FulfilmentForm.DELIVERY}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(options=self.get_options(), **kwargs)
+        options = self.get_options()
+        return super().get_context_data(
+            options=options,
+            stocked_options=[o for o in options if o.has_everything],
+            short_options=[o for o in options if not o.has_everything],
+            delivery_charge=StandardDelivery.charge_incl_tax,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         session = self.checkout_session
@@ -122,9 +149,6 @@ class ShippingMethodView(FulfilmentChosenMixin, oscar_views.ShippingMethodView):
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """Place the order through ``services.place_order`` (allocation, payment, order, in one
     transaction); this view only turns its refusals into messages."""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(payment_gateway_name=gateway().name, **kwargs)
 
     def fulfilment_location(self) -> Location:
         return self.get_collect_location() or services.delivery_location()

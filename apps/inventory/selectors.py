@@ -74,30 +74,26 @@ def availability(*, products: Iterable, locations: Iterable) -> Availability:
     return Availability({(pid, lid): ats for pid, lid, ats in rows})
 
 
-def locations_with_everything(*, quantities: Mapping[int, int], locations: Iterable) -> set[int]:
-    """Ids of the locations that have every product in the quantities asked for (one query)."""
-    ids = _ids(locations)
-    if not quantities:
-        return set(ids)
-    rows = StockRecord.objects.filter(product_id__in=list(quantities), partner__location__in=ids)
-    rows = rows.annotate(ats=ats_expression()).values_list(
-        "product_id", "partner__location__id", "ats"
-    )
-    lines_met: dict[int, int] = {}
-    for pid, lid, ats in rows:
-        if ats >= quantities[pid]:
-            lines_met[lid] = lines_met.get(lid, 0) + 1
-    return {lid for lid, met in lines_met.items() if met == len(quantities)}
+def basket_quantities(basket) -> dict[int, int]:
+    """Units of each product in a basket (lines of one product added together)."""
+    units: dict[int, int] = {}
+    for line in basket.all_lines():
+        units[line.product_id] = units.get(line.product_id, 0) + line.quantity
+    return units
 
 
 def mark_stocked(results, *, quantities: Mapping[int, int]):
     """Set ``has_everything`` on store finder results (``StoreResult``): whether each store has
-    all the units asked for (one query). Returns the results."""
-    stocked = locations_with_everything(
-        quantities=quantities, locations=[result.store for result in results]
-    )
+    all the units asked for, and ``short``: each product it lacks, with the units it has (one
+    query). Returns the results."""
+    units = availability(products=list(quantities), locations=[r.store for r in results])
     for result in results:
-        result.has_everything = result.store.pk in stocked
+        result.short = [
+            (product_id, units.at(product_id, result.store))
+            for product_id, wanted in quantities.items()
+            if units.at(product_id, result.store) < wanted
+        ]
+        result.has_everything = not result.short
     return results
 
 

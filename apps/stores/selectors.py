@@ -4,7 +4,7 @@ the online warehouse, and who may work where (staff roles and store scoping)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -25,6 +25,8 @@ class StoreResult:
     #: Whether the store has the whole basket/product asked about (None: nothing asked);
     #: set by ``apps.inventory.selectors.mark_stocked``.
     has_everything: bool | None = None
+    #: What it lacks of them: (product id, units it has), also set by ``mark_stocked``.
+    short: list = field(default_factory=list)
 
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.urls import reverse
 
 from apps.inventory import services
@@ -35,3 +37,23 @@ def test_basket_page_queries_do_not_grow_with_stores(shop, client, django_assert
         stock(StoreFactory(code=f"b{i}", name=f"B {i}", latitude=53.5 + i / 100), shop["lamp"], 1)
     with django_assert_max_num_queries(45):
         assert client.get(reverse("basket:summary")).status_code == 200
+
+
+def test_a_basket_my_store_can_fill_is_priced_for_collection_not_delivery(shop, client):
+    client.post(reverse("stores:choose", args=["leeds"]))
+    add_to_basket(client, shop["lamp"])
+    page = client.get(reverse("basket:summary"))
+    basket = page.context["basket"]
+    assert page.context["shipping_method"].code == "collect-in-store"
+    assert page.context["order_total"].incl_tax == basket.total_incl_tax  # no £4.99 added
+    assert "4.99" not in page.content.decode()
+
+
+def test_a_basket_my_store_cannot_fill_is_priced_for_delivery(shop, client):
+    client.post(reverse("stores:choose", args=["york"]))  # York has no lamps
+    add_to_basket(client, shop["lamp"])
+    page = client.get(reverse("basket:summary"))
+    assert page.context["shipping_method"].code == "standard-delivery"
+    assert page.context["order_total"].incl_tax == page.context["basket"].total_incl_tax + Decimal(
+        "4.99"
+    )

@@ -27,7 +27,14 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     assert response["Location"] == reverse("checkout:payment-method")
     preview = client.get(reverse("checkout:preview"))
     assert preview.status_code == 200
-    assert "Click and collect at Omnishop Leeds" in preview.content.decode()
+    summary = " ".join(preview.content.decode().split())
+    assert "Click and collect at Omnishop Leeds" in summary
+    assert "Collected by <strong>Ann Other</strong>" in summary
+    assert f"at {preview.context['ready_at']:%H:%M}" in summary  # ready-by time
+    total = preview.context["order_total"].incl_tax
+    assert total == preview.context["basket"].total_incl_tax  # collection is free
+    assert f"To pay: <strong>£{total}</strong> (collection is free)" in summary
+    assert "Payment details to go here" not in summary
 
     response = place_order(client)
     assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
@@ -54,6 +61,25 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     body = thank_you.content.decode()
     assert pickup_codes.display(order.pickup_code) in body
     assert "<svg" in body  # the QR code, drawn locally
+
+
+def test_the_collect_step_names_what_each_other_store_lacks(shop, client):
+    from tests.factories import ProductFactory, stock
+
+    kettle = ProductFactory(title="Kettle")
+    stock(shop["leeds"], kettle, 1)
+    stock(shop["york"], kettle, 5)
+    stock(shop["warehouse"], kettle, 5)
+    add_to_basket(client, shop["lamp"])
+    add_to_basket(client, kettle, quantity=2)
+    start_guest_checkout(client)
+    page = client.get(reverse("checkout:fulfilment"))
+    body = " ".join(page.content.decode().split())
+    assert page.context["stocked_options"] == []
+    assert "No nearby store has everything in your basket" in body
+    assert "Kettle (only 1 of 2)" in body  # Leeds
+    assert "Desk Lamp (none)" in body  # York
+    assert 'name="store" value=' not in body  # nothing to choose
 
 
 def test_a_store_without_the_whole_basket_cannot_be_chosen(shop, client):

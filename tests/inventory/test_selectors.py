@@ -1,7 +1,8 @@
 import pytest
 
 from apps.inventory import services
-from apps.inventory.selectors import availability, locations_with_everything
+from apps.inventory.selectors import availability, mark_stocked
+from apps.stores.selectors import StoreResult
 from tests.factories import ProductFactory, StoreFactory, stock
 
 
@@ -33,11 +34,12 @@ def test_availability_subtracts_allocated_and_buffer_and_never_goes_negative(db,
     assert availability(products=[product], locations=[store]).at(product, store) == 0
 
 
-def test_locations_with_everything_in_a_basket(db, django_assert_num_queries):
+def test_stores_are_marked_with_everything_or_with_what_they_lack(db, django_assert_num_queries):
     stores, products = make_shop(3, 2)
     services.allocate(location=stores[1], quantities={products[0].pk: 3})  # none left at store 1
+    results = [StoreResult(store, None, None) for store in stores]
     with django_assert_num_queries(1):
-        found = locations_with_everything(
-            quantities={products[0].pk: 2, products[1].pk: 1}, locations=stores
-        )
-    assert found == {stores[0].pk, stores[2].pk}
+        mark_stocked(results, quantities={products[0].pk: 2, products[1].pk: 1})
+    assert [r.has_everything for r in results] == [True, False, True]
+    assert results[1].short == [(products[0].pk, 0)]
+    assert results[0].short == results[2].short == []
