@@ -49,9 +49,11 @@ class InsufficientStock(StockError):
     def __init__(self, *, product: Product, location: Location, requested: int, available: int):
         self.product, self.location = product, location
         self.requested, self.available = requested, available
+        title = product.get_title()
         super().__init__(
-            f"Only {available} left of {product.get_title()} at {location.name} "
-            f"(you asked for {requested})."
+            f"Only {available} left of {title} at {location.name} (you asked for {requested})."
+            if available > 0
+            else f"{title} is no longer available at {location.name}."
         )
 
 

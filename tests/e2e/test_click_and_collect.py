@@ -111,7 +111,7 @@ def test_stock_gone_during_checkout_brings_the_shopper_back_to_the_basket(demo_s
 
     expect(page).to_have_url(re.compile(r"/basket/$"))
     expect(page.locator(".alert-danger").first).to_contain_text(
-        f"Only 0 left of {product.get_title()} at Omnishop Leeds"
+        f"{product.get_title()} is no longer available at Omnishop Leeds"
     )
     assert not Order.objects.exists()
 

@@ -66,7 +66,7 @@ def test_product_without_a_record_at_the_store_is_not_available_there(
     db, store, other_store, lamp_at_store
 ):
     with pytest.raises(
-        services.InsufficientStock, match="Only 0 left of Desk Lamp at Omnishop York"
+        services.InsufficientStock, match="Desk Lamp is no longer available at Omnishop York"
     ):
         services.allocate(location=other_store, quantities={lamp_at_store.pk: 1})
 
