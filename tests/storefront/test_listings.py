@@ -72,7 +72,9 @@ def test_each_card_says_what_my_store_has(demo, client):
         else "Not available at Omnishop Leeds"
         for p in products
     ]
-    assert [b.strip() for b in re.findall(r'class="store-badge[^"]*"> ([^<]*)<', body)] == expected
+    assert [
+        b.strip() for b in re.findall(r'class="[^"]*\bstore-badge\b[^"]*">\s*([^<]*)<', body)
+    ] == expected
 
 
 def test_filter_shows_only_what_my_store_can_sell(demo, client):

@@ -5,6 +5,7 @@ from apps.checkout.services import basket_collect_status as collect_status
 from apps.inventory.availability import product_availability as lookup
 from apps.order import pickup_codes
 from apps.order.selectors import pickup_progress as progress
+from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
 register = template.Library()
@@ -12,8 +13,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def product_availability(context, product):
-    """Availability of a product at the shopper's store, nearby stores and for delivery."""
-    return lookup(product=product, store=my_store(context["request"]))
+    """Availability of a product at the shopper's store, nearby stores and for delivery (looked
+    up once a page: the product page says it in two places)."""
+    request = context["request"]
+    known = request.__dict__.setdefault("_product_availability", {})
+    if product.pk not in known:
+        known[product.pk] = lookup(product=product, store=my_store(request))
+    return known[product.pk]
 
 
 @register.simple_tag(takes_context=True)
@@ -44,6 +50,33 @@ def pickup_qr_data_uri(code):
 def store_units(product):
     """Available to sell at the shopper's store, when the listing loaded it (else None)."""
     return getattr(product, "my_store_units", None)
+
+
+@register.simple_tag(takes_context=True)
+def my_store_ready(context) -> str:
+    """When an order placed now could be collected at the shopper's store ("today at 15:00"),
+    worked out once a page; "" without a store that collects."""
+    request = context["request"]
+    if not hasattr(request, "_my_store_ready"):
+        store = my_store(request)
+        when = ready_time(store) if store is not None and store.click_and_collect else None
+        request._my_store_ready = in_words(when) if when else ""
+    return request._my_store_ready
+
+
+#: Facet values that narrow nothing down.
+MEANINGLESS = {"", "none", "null", "n/a"}
+
+
+@register.simple_tag
+def useful_facet_items(items):
+    """A facet's values worth showing: none that says nothing ("None"), and none at all when
+    only one value is left to pick (every product is of that type) and it is not selected."""
+    kept = [item for item in items if str(item.get("name", "")).strip().lower() not in MEANINGLESS]
+    pickable = [item for item in kept if not item.get("disabled")]
+    if len(pickable) < 2 and not any(item.get("selected") for item in kept):
+        return []
+    return kept
 
 
 @register.simple_tag(takes_context=True)
