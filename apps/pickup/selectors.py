@@ -47,6 +47,103 @@ def collect_by(order) -> dt.datetime | None:
     return ready_at + dt.timedelta(days=order.pickup_location.holding_days)
 
 
+#: The states in which a shopper may still cancel their own pickup order: before the store
+#: starts picking it (after that, only the store can; ``statuses.PICKUP_ACTIONS["cancel"]``).
+SHOPPER_CANCELLABLE = (statuses.PLACED,)
+
+#: What the shopper is told of each event; the others (a wrong code typed at the counter, a
+#: line confirmed by the picker) are the store's own business.
+SHOPPER_LABELS = {
+    PickupEvent.Kind.PICKING_STARTED: "The store started picking your order",
+    PickupEvent.Kind.SHORT_PICK: "Not available",
+    PickupEvent.Kind.READY: "Ready for collection",
+    PickupEvent.Kind.READY_RESENT: "We sent the ready message again",
+    PickupEvent.Kind.REMINDED: "Reminded to collect",
+    PickupEvent.Kind.ARRIVED: "You told the store you were here",
+    PickupEvent.Kind.HANDED_OVER: "Collected",
+    PickupEvent.Kind.NOT_COLLECTED: "Not collected: back on sale",
+    PickupEvent.Kind.CANCELLED: "Cancelled",
+}
+
+
+@dataclass(frozen=True)
+class ShopperStep:
+    """One line of the shopper's timeline."""
+
+    at: dt.datetime
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CollectPanel:
+    """What a shopper sees of their pickup order: where, which code, until when, what
+    happened so far, and what they may still do (say they are here, cancel)."""
+
+    store: Location
+    status: str
+    pickup_code: str  # "" once the code no longer opens a handover
+    ready_by: dt.datetime | None
+    collect_by: dt.datetime | None
+    timeline: list
+    arrived_at: dt.datetime | None
+    arrival_note: str
+    can_arrive: bool
+    can_cancel: bool
+
+
+def _shopper_detail(event: PickupEvent) -> str:
+    if event.kind == PickupEvent.Kind.SHORT_PICK:
+        title = event.line.title if event.line else "an item"
+        return f"{event.quantity} × {title}, £{event.refund} to be refunded"
+    if event.kind == PickupEvent.Kind.ARRIVED:
+        return event.detail.get("note", "")
+    if event.kind in (PickupEvent.Kind.CANCELLED, PickupEvent.Kind.NOT_COLLECTED):
+        reason = event.detail.get("reason", "")
+        refund = f"£{event.refund} to be refunded" if event.refund else ""
+        return ", ".join(part for part in (reason, refund) if part)
+    return ""
+
+
+def collect_panel(order) -> CollectPanel | None:
+    """The shopper's view of a pickup order (None for other orders), in one query of its
+    events; its collect-by time is ``collect_by``'s, read from the same events."""
+    store = order.pickup_location
+    if store is None:
+        return None
+    events = list(order.pickup_events.select_related("line").order_by("created_at", "pk"))
+    timeline = [ShopperStep(order.date_placed, "placed", "Order placed")]
+    ready_at = arrival = None
+    for event in events:
+        if event.kind == PickupEvent.Kind.READY:
+            ready_at = event.created_at
+        if event.kind == PickupEvent.Kind.ARRIVED:
+            arrival = event
+        if event.kind in SHOPPER_LABELS:
+            timeline.append(
+                ShopperStep(
+                    event.created_at,
+                    event.kind,
+                    str(SHOPPER_LABELS[event.kind]),
+                    _shopper_detail(event),
+                )
+            )
+    ready = order.status == statuses.READY
+    return CollectPanel(
+        store=store,
+        status=order.status,
+        pickup_code=pickup_codes.display(order.pickup_code) if order.pickup_code_is_live else "",
+        ready_by=order.ready_by if order.status in (statuses.PLACED, statuses.PICKING) else None,
+        collect_by=ready_at + dt.timedelta(days=store.holding_days) if ready and ready_at else None,
+        timeline=timeline,
+        arrived_at=arrival.created_at if ready and arrival else None,
+        arrival_note=arrival.detail.get("note", "") if ready and arrival else "",
+        can_arrive=ready and arrival is None,
+        can_cancel=order.status in SHOPPER_CANCELLABLE,
+    )
+
+
 def _last_event_time(kind: str) -> Subquery:
     return Subquery(
         PickupEvent.objects.filter(order=OuterRef("pk"), kind=kind)

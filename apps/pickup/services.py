@@ -23,7 +23,7 @@ from apps.order import pickup_codes, statuses
 from apps.stores.selectors import can_act_for
 
 from .models import PickupEvent
-from .selectors import collect_by, unconfirmed_lines
+from .selectors import SHOPPER_CANCELLABLE, collect_by, unconfirmed_lines
 from .signals import event_recorded
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ MAX_WRONG_CODES = 5
 WRONG_CODE_WINDOW = dt.timedelta(minutes=15)
 #: How long before the holding days end the shopper is reminded (once) to collect.
 REMINDER_BEFORE = dt.timedelta(hours=24)
+#: The longest note a shopper can leave with "I'm here" ("parking bay 3, blue Fiat").
+ARRIVAL_NOTE_MAX = 120
 
 
 class PickupError(Exception):
@@ -227,17 +229,58 @@ def hand_over(
     return order
 
 
+def require_shopper(order: Order, *, by, verification_hash: str = "") -> None:
+    """Refuse (PermissionDenied) anyone but the order's shopper: its signed-in owner, or for a
+    guest's order whoever opened its page by the signed link (Oscar's verification hash)."""
+    if order.user_id is not None:
+        if by is None or not by.is_authenticated or order.user_id != by.pk:
+            raise PermissionDenied("This is not your order.")
+    elif not verification_hash or not order.check_verification_hash(verification_hash):
+        raise PermissionDenied("This is not your order.")
+
+
 @transaction.atomic
-def announce_arrival(*, order: Order, by, note: str = "") -> Order:
+def announce_arrival(*, order: Order, by, note: str = "", verification_hash: str = "") -> Order:
     """The shopper says they are at the store ("I'm here", "parking bay 3"); staff see it at
     the top of the queue. Only for their own order, once it is ready; no change of state."""
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-    if not by.is_authenticated or order.user_id != by.pk:
-        raise PermissionDenied("This is not your order.")
+    require_shopper(order, by=by, verification_hash=verification_hash)
     if order.pickup_location is None:
         raise WrongState(f"Order {order.number} is not a click-and-collect order.")
     require(order, "arrived")
-    _record(order, by=by, kind=Kind.ARRIVED, detail={"note": note.strip()[:120]})
+    _record(order, by=by, kind=Kind.ARRIVED, detail={"note": note.strip()[:ARRIVAL_NOTE_MAX]})
+    return order
+
+
+@transaction.atomic
+def cancel_by_shopper(*, order: Order, by, verification_hash: str = "") -> Order:
+    """The shopper calls their order off before the store starts picking it: stock back on
+    sale, refund recorded, the shopper's message sent, the order gone from the store's queue.
+    Once picking has started only the store can cancel (WrongState)."""
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    require_shopper(order, by=by, verification_hash=verification_hash)
+    if order.pickup_location is None:
+        raise WrongState(f"Order {order.number} is not a click-and-collect order.")
+    if order.status not in SHOPPER_CANCELLABLE:
+        raise WrongState(
+            f"Order {order.number} is {order.status}: the store has started on it, so it can "
+            "no longer be cancelled here. Please ask the store."
+        )
+    refund = _refund_of(order)
+    stock.release_order(
+        order=order,
+        location=order.pickup_location,
+        by=by if by is not None and by.is_authenticated else None,
+        note="cancelled by the shopper",
+    )
+    _move(
+        order,
+        statuses.CANCELLED,
+        by=by,
+        kind=Kind.CANCELLED,
+        refund=refund,
+        detail={"reason": "you cancelled it", "by_shopper": True},
+    )
     return order
 
 

@@ -1,29 +1,176 @@
-"""The shopper's account pages, beside Oscar's: "I'm here" from a ready pickup order's page."""
+"""The shopper's order pages, beside Oscar's: the account order page and the guest's tracking
+page (Oscar's URLs, our views: ``config.urls`` mounts them first) with the collect panel, and
+"I'm here" and cancelling from either."""
 
+from urllib.parse import quote
+
+import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
-from oscar.core.loading import get_model
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from oscar.core.loading import get_class, get_model
 
-from apps.pickup import services
+from apps.pickup import selectors, services
 
 Order = get_model("order", "Order")
+OscarOrderDetailView = get_class("customer.views", "OrderDetailView")
+
+#: CSS pixels per QR module: a pickup code's version 1 symbol (21 modules and a border of 2
+#: each side) is drawn 250 px wide, which a counter scanner reads from a phone's screen.
+QR_SCALE = 10
 
 
-class ArrivedView(LoginRequiredMixin, View):
-    def post(self, request, number):
-        order = get_object_or_404(Order, number=number, user=request.user)
-        try:
-            services.announce_arrival(
-                order=order, by=request.user, note=request.POST.get("note", "")
+def pickup_qr(code: str) -> str:
+    """The pickup code as an inline SVG QR code, big enough to scan from a phone's screen. A
+    full QR code, never a Micro QR (which segno picks for short codes and phone cameras skip)."""
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=QR_SCALE, dark="#111", border=2, title=f"QR code of pickup code {code}"
+    )
+
+
+def directions_url(store) -> str:
+    """Directions to the store on OpenStreetMap: a plain link, nothing loaded from elsewhere."""
+    if store.latitude is not None and store.longitude is not None:
+        return f"https://www.openstreetmap.org/directions?to={store.latitude}%2C{store.longitude}"
+    return "https://www.openstreetmap.org/search?query=" + quote(", ".join(store.address_lines))
+
+
+def collect_context(order, *, arrive_url: str, cancel_url: str) -> dict:
+    """What ``omnishop/collect_panel.html`` needs (an empty dict for an order not collected)."""
+    panel = selectors.collect_panel(order)
+    if panel is None:
+        return {}
+    return {
+        "panel": panel,
+        "panel_qr": pickup_qr(order.pickup_code) if panel.pickup_code else "",
+        "directions_url": directions_url(panel.store),
+        "arrive_url": arrive_url,
+        "cancel_url": cancel_url,
+    }
+
+
+class OrderView(OscarOrderDetailView):
+    """Oscar's account order page with the collect panel (Oscar's re-order actions kept)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        number = self.object.number
+        ctx.update(
+            collect_context(
+                self.object,
+                arrive_url=reverse("pickup:arrived", args=[number]),
+                cancel_url=reverse("pickup:cancel", args=[number]),
             )
-        except (services.PickupError, PermissionDenied) as exc:
+        )
+        return ctx
+
+
+def guest_order(order_number: str, verification_hash: str):
+    """The order a signed link opens (404 for a wrong hash or number: nothing to guess)."""
+    order = Order.objects.select_related("pickup_location").filter(number=order_number).first()
+    if order is None or not order.check_verification_hash(verification_hash):
+        raise Http404("No such order.")
+    return order
+
+
+@method_decorator(never_cache, name="dispatch")
+class GuestOrderView(TemplateView):
+    """The order's tracking page by its signed link (Oscar's ``customer:anon-order``), as the
+    e-mails and texts give it: the link is the key, so whoever collects can open it. An order
+    of an account goes to the account's own page."""
+
+    template_name = "oscar/customer/anon_order.html"
+
+    def get(self, request, order_number, hash):
+        order = guest_order(order_number, hash)
+        if order.user_id is not None:
+            page = reverse("customer:order", kwargs={"order_number": order.number})
+            if request.user.is_authenticated and request.user.pk == order.user_id:
+                return redirect(page)
+            if not request.user.is_authenticated:
+                return redirect_to_login(page)
+            raise Http404("No such order.")
+        ctx = self.get_context_data(order=order)
+        ctx.update(
+            collect_context(
+                order,
+                arrive_url=reverse("pickup:guest-arrived", args=[order.number, hash]),
+                cancel_url=reverse("pickup:guest-cancel", args=[order.number, hash]),
+            )
+        )
+        return self.render_to_response(ctx)
+
+
+class ShopperActionView(View):
+    """A POST from an order page: run the shopper's action, say how it went, go back."""
+
+    success = ""
+
+    def act(self, order, request, **verified):
+        raise NotImplementedError
+
+    def order_and_page(self, request, number, hash=None):
+        if hash is None:
+            if not request.user.is_authenticated:
+                raise PermissionDenied
+            order = get_object_or_404(Order, number=number, user=request.user)
+            return order, reverse("customer:order", kwargs={"order_number": number}), {}
+        order = guest_order(number, hash)
+        if order.user_id is not None:
+            raise Http404("No such order.")
+        page = reverse("customer:anon-order", kwargs={"order_number": number, "hash": hash})
+        return order, page, {"verification_hash": hash}
+
+    def post(self, request, number, hash=None):
+        order, page, verified = self.order_and_page(request, number, hash)
+        try:
+            self.act(order, request, **verified)
+        except services.PickupError as exc:
             messages.error(request, str(exc))
+        except PermissionDenied as exc:
+            raise Http404("No such order.") from exc
         else:
-            messages.success(request, "Thanks: the store knows you are here and is on its way.")
-        return redirect("customer:order", order_number=number)
+            messages.success(request, self.success)
+        return redirect(page)
+
+
+class Arrive(ShopperActionView):
+    success = "Thanks: the store knows you are here and is on its way."
+
+    def act(self, order, request, **verified):
+        note = request.POST.get("note", "")[: services.ARRIVAL_NOTE_MAX]
+        services.announce_arrival(order=order, by=request.user, note=note, **verified)
+
+
+class Cancel(ShopperActionView):
+    success = "Your order is cancelled: its items are back on sale and we will refund you."
+
+    def act(self, order, request, **verified):
+        services.cancel_by_shopper(order=order, by=request.user, **verified)
+
+
+class ArrivedView(LoginRequiredMixin, Arrive):
+    """ "I'm here" from the account's order page."""
+
+
+class CancelView(LoginRequiredMixin, Cancel):
+    """Cancel from the account's order page."""
+
+
+class GuestArrivedView(Arrive):
+    """ "I'm here" from a guest's tracking page: the signed link, not an account, is the key."""
+
+
+class GuestCancelView(Cancel):
+    """Cancel from a guest's tracking page: the signed link, not an account, is the key."""
 
 
 def login_name(request, credentials=None) -> str:

@@ -1,7 +1,8 @@
-"""The storefront's own pages beside Oscar's: store finder and store pages, and the shopper's
-"I'm here" (mounted by ``config.urls``)."""
+"""The storefront's own pages beside Oscar's: store finder and store pages, the shopper's
+order pages (Oscar's URLs, our views), "I'm here" and cancelling (mounted by ``config.urls``)."""
 
-from django.urls import path
+from django.contrib.auth.decorators import login_required
+from django.urls import path, re_path
 
 from . import account, stores
 
@@ -14,7 +15,28 @@ stores_urls = (
     "stores",
 )
 
+#: Oscar's verification hash (``Order.verification_hash``: the number, signed).
+SIGNED = r"(?P<number>[\w-]+)/(?P<hash>[A-Za-z0-9_=:-]+)"
+
 pickup_urls = (
-    [path("<str:number>/arrived/", account.ArrivedView.as_view(), name="arrived")],
+    [
+        path("<str:number>/arrived/", account.ArrivedView.as_view(), name="arrived"),
+        path("<str:number>/cancel/", account.CancelView.as_view(), name="cancel"),
+        re_path(rf"^{SIGNED}/arrived/$", account.GuestArrivedView.as_view(), name="guest-arrived"),
+        re_path(rf"^{SIGNED}/cancel/$", account.GuestCancelView.as_view(), name="guest-cancel"),
+    ],
     "pickup",
 )
+
+#: Oscar's own order page URLs (``customer:order``, ``customer:anon-order``, which every
+#: e-mail links to) answered by our views with the collect panel: mounted before Oscar's.
+order_pages = [
+    path(
+        "accounts/orders/<str:order_number>/",
+        login_required(account.OrderView.as_view()),
+    ),
+    re_path(
+        r"^accounts/order-status/(?P<order_number>[\w-]*)/(?P<hash>[A-Za-z0-9_=:-]+)/$",
+        account.GuestOrderView.as_view(),
+    ),
+]
