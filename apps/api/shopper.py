@@ -284,6 +284,25 @@ class ArrivedView(APIView):
         return Response(ShopperOrderSerializer(order).data)
 
 
+class CancelMyOrderView(APIView):
+    refusals = (409,)  # the store has started picking it (or it is not a pickup order)
+
+    @extend_schema(
+        summary="Cancel my click-and-collect order, before the store starts picking it",
+        description=(
+            "The items go back on sale and the refund is recorded; the answer is the order, "
+            "now `Cancelled`. Once picking has started only the store can cancel (409)."
+        ),
+        request=None,
+        responses={200: ShopperOrderSerializer},
+        tags=["account"],
+    )
+    def post(self, request, number):
+        order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+        order = pickup.cancel_by_shopper(order=order, by=request.user)
+        return Response(ShopperOrderSerializer(order).data)
+
+
 class MyOrderView(APIView):
     @extend_schema(
         summary="One of my orders, with its pickup code and QR code while it is open",

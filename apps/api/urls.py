@@ -47,6 +47,11 @@ shopper = [
     path("account/orders/", shopper.MyOrdersView.as_view(), name="my-orders"),
     path("account/orders/<str:number>/", shopper.MyOrderView.as_view(), name="my-order"),
     path("account/orders/<str:number>/arrived/", shopper.ArrivedView.as_view(), name="arrived"),
+    path(
+        "account/orders/<str:number>/cancel/",
+        shopper.CancelMyOrderView.as_view(),
+        name="cancel-mine",
+    ),
 ]
 
 urlpatterns = [
