@@ -68,8 +68,7 @@ def my_store_ready(context) -> str:
 MEANINGLESS = {"", "none", "null", "n/a"}
 
 
-@register.simple_tag
-def useful_facet_items(items):
+def useful_facet_items(items) -> list:
     """A facet's values worth showing: none that says nothing ("None"), and none at all when
     only one value is left to pick (every product is of that type) and it is not selected."""
     kept = [item for item in items if str(item.get("name", "")).strip().lower() not in MEANINGLESS]
@@ -77,6 +76,17 @@ def useful_facet_items(items):
     if len(pickable) < 2 and not any(item.get("selected") for item in kept):
         return []
     return kept
+
+
+@register.simple_tag
+def useful_facets(facet_data) -> list[dict]:
+    """Oscar's facets (``facet_data``) less those that narrow nothing down."""
+    facets = []
+    for data in (facet_data or {}).values():
+        items = useful_facet_items(data.get("results") or [])
+        if items:
+            facets.append({"name": data["name"], "items": items})
+    return facets
 
 
 @register.simple_tag(takes_context=True)
