@@ -200,3 +200,16 @@ def test_a_guest_says_im_here_from_the_tracking_page(shop, staff, client):
     client.post(guest_url("guest-arrived", order), {"note": note})
     assert "Staff told at" in text(client.get(tracking_url(order)))
     assert PickupEvent.objects.get(order=order, kind="arrived").detail == {"note": "x" * 120}
+
+
+def test_the_cancel_e_mail_links_back_to_the_tracking_page(
+    order, client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_SCHEME, settings.SITE_DOMAIN = "https", "shop.omnishop.test"
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(guest_url("guest-cancel", order))
+    (message,) = mailoutbox
+    assert message.subject == f"Your order {order.number} is cancelled"
+    assert "(you cancelled it)" in message.body and "We will refund £20.00" in message.body
+    assert f"Your order: https://shop.omnishop.test{tracking_url(order)}" in message.body
