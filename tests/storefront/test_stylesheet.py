@@ -1,0 +1,14 @@
+"""The storefront's one stylesheet is built from omnishop.css (bench/storefront_css.sh) and small."""
+
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[2] / "static" / "omnishop"
+
+
+def test_the_built_stylesheet_carries_the_current_omnishop_css():
+    built = (STATIC / "vendor" / "storefront.css").read_text()
+    assert built.endswith((STATIC / "omnishop.css").read_text()), "run bench/storefront_css.sh"
+
+
+def test_the_storefront_stylesheet_is_a_third_of_oscars_at_most():
+    assert (STATIC / "vendor" / "storefront.css").stat().st_size < 283_000 // 3
