@@ -65,7 +65,7 @@ def test_the_guest_tracking_page_shows_the_store_code_qr_collect_by_and_timeline
     assert "Ready for collection" in page
     assert "openstreetmap.org/directions?to=" in page
     assert "Write a review" not in page and "Shipping" not in page
-    assert '<meta name="referrer" content="no-referrer">' in page
+    assert '<meta name="referrer" content="same-origin">' in page
 
 
 def test_a_wrong_hash_or_number_is_404(order, client):
