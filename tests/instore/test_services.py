@@ -40,7 +40,9 @@ def test_a_till_sale_takes_stock_from_the_same_rows_the_website_sells(shop, leed
 
 def test_a_till_sale_never_takes_units_promised_to_pickup_orders(shop, leeds_staff):
     allocate(location=shop["leeds"], quantities={shop["lamp"].pk: 2})
-    with pytest.raises(InsufficientStock, match="Desk Lamp is no longer available at Omnishop Leeds"):
+    with pytest.raises(
+        InsufficientStock, match="Desk Lamp is no longer available at Omnishop Leeds"
+    ):
         services.sell(location=shop["leeds"], quantities={shop["lamp"].pk: 1}, by=leeds_staff)
     assert not Order.objects.exists()
 
