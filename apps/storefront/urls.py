@@ -15,15 +15,21 @@ stores_urls = (
     "stores",
 )
 
-#: Oscar's verification hash (``Order.verification_hash``: the number, signed).
-SIGNED = r"(?P<number>[\w-]+)/(?P<hash>[A-Za-z0-9_=:-]+)"
-
 pickup_urls = (
     [
         path("<str:number>/arrived/", account.ArrivedView.as_view(), name="arrived"),
         path("<str:number>/cancel/", account.CancelView.as_view(), name="cancel"),
-        re_path(rf"^{SIGNED}/arrived/$", account.GuestArrivedView.as_view(), name="guest-arrived"),
-        re_path(rf"^{SIGNED}/cancel/$", account.GuestCancelView.as_view(), name="guest-cancel"),
+        # A guest's, by the order's signed link (``hash``: Oscar's ``Order.verification_hash``).
+        path(
+            "<str:number>/<str:hash>/arrived/",
+            account.GuestArrivedView.as_view(),
+            name="guest-arrived",
+        ),
+        path(
+            "<str:number>/<str:hash>/cancel/",
+            account.GuestCancelView.as_view(),
+            name="guest-cancel",
+        ),
     ],
     "pickup",
 )
