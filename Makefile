@@ -38,9 +38,10 @@ test: install browser lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## screenshots: refresh the README's pictures in docs/screenshots (the browser journeys take them)
+## screenshots: refresh docs/screenshots: every storefront page on a phone and on a desktop
+## (tests/e2e/screenshots.py), and the README's pictures the browser journeys take
 screenshots: install browser
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest tests/e2e -q
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e/screenshots.py tests/e2e
 
 ## api-contract: the API against its OpenAPI schema (Schemathesis, every check, a live server;
 ## CONTRACT_MAX_TIME seconds, default 300). .ci/run runs it after the tests.

@@ -26,11 +26,19 @@ def display(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if code and len(code) == LENGTH else code
 
 
+#: Pixels per QR module: a full QR code of a pickup code (21 modules and a border of 2) is then
+#: 250 px wide, which a counter scanner reads from a phone's screen.
+QR_SCALE = 10
+
+
 def qr_svg(code: str) -> str:
-    """An inline SVG QR code of the pickup code (rendered locally by segno)."""
-    return segno.make(code, error="m").svg_inline(scale=6, dark="#111", border=2)
+    """An inline SVG QR code of the pickup code (rendered locally by segno). Always a full QR
+    code: for a code this short segno would pick a Micro QR, which phone cameras skip."""
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=QR_SCALE, dark="#111", border=2, title=f"QR code of pickup code {display(code)}"
+    )
 
 
 def qr_png_data_uri(code: str) -> str:
     """The QR code as a PNG data URI, for e-mail clients that do not show inline SVG."""
-    return segno.make(code, error="m").png_data_uri(scale=5, border=2)
+    return segno.make(code, error="m", micro=False).png_data_uri(scale=5, border=2)
