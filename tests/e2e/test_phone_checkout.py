@@ -3,6 +3,7 @@ no delivery charge on a collect basket, and no critical or serious axe-core find
 
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -30,7 +31,22 @@ def assert_accessible(page, step):
     assert found == [], f"{step}: {found}"
 
 
-def test_a_collect_basket_costs_its_lines_and_every_step_is_accessible(leeds, phone):
+def requests_elsewhere(page, live_server) -> list[str]:
+    """Collects every web request the page makes to a host other than the shop's."""
+    shop = urlsplit(live_server.url).netloc
+    elsewhere = []
+
+    def note(request):
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https") and url.netloc != shop:
+            elsewhere.append(request.url)
+
+    page.on("request", note)
+    return elsewhere
+
+
+def test_a_collect_basket_costs_its_lines_and_every_step_is_accessible(leeds, phone, live_server):
+    elsewhere = requests_elsewhere(phone, live_server)
     product = stocked_at(leeds)
     phone.goto("/stores/leeds/")
     phone.get_by_role("button", name="Make this my store").first.click()
@@ -67,9 +83,11 @@ def test_a_collect_basket_costs_its_lines_and_every_step_is_accessible(leeds, ph
     phone.get_by_role("button", name="Place order").click()
     expect(phone.locator("#pickup-code")).to_be_visible()
     assert_accessible(phone, "thank you")
+    assert elsewhere == []  # every asset from the shop itself
 
 
-def test_the_account_pages_are_accessible_on_a_phone(leeds, phone):
+def test_the_account_pages_are_accessible_on_a_phone(leeds, phone, live_server):
+    elsewhere = requests_elsewhere(phone, live_server)
     phone.goto("/accounts/login/")
     assert_accessible(phone, "sign in")
     phone.locator("#id_login-username").fill("shopper@omnishop.example")
@@ -83,3 +101,4 @@ def test_the_account_pages_are_accessible_on_a_phone(leeds, phone):
     ).first.click()
     expect(phone.locator("h1")).to_contain_text("Order")
     assert_accessible(phone, "account order")
+    assert elsewhere == []
