@@ -4,7 +4,6 @@ page (Oscar's URLs, our views: ``config.urls`` mounts them first) with the colle
 
 from urllib.parse import quote
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -18,22 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
+from apps.order import pickup_codes
 from apps.pickup import selectors, services
 
 Order = get_model("order", "Order")
 OscarOrderDetailView = get_class("customer.views", "OrderDetailView")
-
-#: CSS pixels per QR module: a pickup code's version 1 symbol (21 modules and a border of 2
-#: each side) is drawn 250 px wide, which a counter scanner reads from a phone's screen.
-QR_SCALE = 10
-
-
-def pickup_qr(code: str) -> str:
-    """The pickup code as an inline SVG QR code, big enough to scan from a phone's screen. A
-    full QR code, never a Micro QR (which segno picks for short codes and phone cameras skip)."""
-    return segno.make(code, error="m", micro=False).svg_inline(
-        scale=QR_SCALE, dark="#111", border=2, title=f"QR code of pickup code {code}"
-    )
 
 
 def directions_url(store) -> str:
@@ -50,7 +38,7 @@ def collect_context(order, *, arrive_url: str, cancel_url: str) -> dict:
         return {}
     return {
         "panel": panel,
-        "panel_qr": pickup_qr(order.pickup_code) if panel.pickup_code else "",
+        "panel_qr": pickup_codes.qr_svg(order.pickup_code) if panel.pickup_code else "",
         "directions_url": directions_url(panel.store),
         "arrive_url": arrive_url,
         "cancel_url": cancel_url,
