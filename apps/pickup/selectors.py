@@ -100,7 +100,9 @@ def _shopper_detail(event: PickupEvent) -> str:
     if event.kind == PickupEvent.Kind.ARRIVED:
         return event.detail.get("note", "")
     if event.kind in (PickupEvent.Kind.CANCELLED, PickupEvent.Kind.NOT_COLLECTED):
-        reason = event.detail.get("reason", "")
+        reason = (
+            "you cancelled it" if event.detail.get("by_shopper") else event.detail.get("reason", "")
+        )
         refund = f"£{event.refund} to be refunded" if event.refund else ""
         return ", ".join(part for part in (reason, refund) if part)
     return ""

@@ -279,7 +279,7 @@ def cancel_by_shopper(*, order: Order, by, verification_hash: str = "") -> Order
         by=by,
         kind=Kind.CANCELLED,
         refund=refund,
-        detail={"reason": "you cancelled it", "by_shopper": True},
+        detail={"reason": "the customer cancelled it", "by_shopper": True},
     )
     return order
 

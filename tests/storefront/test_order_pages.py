@@ -131,6 +131,7 @@ def test_the_owner_cancels_from_the_account_page_and_stock_goes_back(shop, clien
     assert "Your order is cancelled" in text(done)
     order.refresh_from_db()
     assert order.status == statuses.CANCELLED and units_at_leeds(shop) == before
+    assert "Cancelled: you cancelled it, £20.00 to be refunded" in text(done)
     assert "Yes, cancel my order" not in text(done)
 
 
@@ -211,5 +212,5 @@ def test_the_cancel_e_mail_links_back_to_the_tracking_page(
         client.post(guest_url("guest-cancel", order))
     (message,) = mailoutbox
     assert message.subject == f"Your order {order.number} is cancelled"
-    assert "(you cancelled it)" in message.body and "We will refund £20.00" in message.body
+    assert "is cancelled, as you asked." in message.body and "We will refund £20.00" in message.body
     assert f"Your order: https://shop.omnishop.test{tracking_url(order)}" in message.body
