@@ -54,3 +54,10 @@ def test_a_product_id_that_is_not_a_whole_number_is_400_not_another_product(shop
     )
     assert response.status_code == 400 and errors(response) == {"product": "invalid"}
     assert shop["lamp"].stockrecords.get(partner__location=shop["leeds"]).num_in_stock > 0
+
+
+def test_an_overlong_store_search_is_400_on_every_database(shop):
+    # On SQLite a LIKE pattern of 100,000 characters was a server error ("pattern too complex").
+    response = APIClient().get("/api/stores/", {"q": "x" * 100_000})
+    assert response.status_code == 400 and errors(response) == {"q": "max_length"}
+    assert APIClient().get("/api/stores/", {"q": "Leeds"}).status_code == 200
