@@ -86,7 +86,9 @@ class StoreDetailSerializer(StoreSerializer):
 
 
 class FinderSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=100, help_text="Town, postcode or store name")
+    q = serializers.CharField(
+        required=False, max_length=100, help_text="Town, postcode or store name"
+    )
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
     product = serializers.IntegerField(required=False, help_text="Say how many each store has")

@@ -8,6 +8,7 @@ import time_machine
 
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.sms import LocmemBackend
+from apps.order.links import order_page_url
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
@@ -45,7 +46,7 @@ def test_ready_texts_the_collector_with_the_code(
         {
             "to": "+447911123456",
             "body": f"Omnishop Leeds: your order {order.number} is ready to collect. "
-            f"Show code {code} at the counter. We keep it 7 days.",
+            f"Show code {code} at the counter. We keep it 7 days. {order_page_url(order)}",
         }
     ]
     assert len(mailoutbox) == 1
