@@ -62,7 +62,10 @@ function tidy(css) {
     "django-oscar (BSD) styles purged to what the storefront uses, then omnishop.css. " +
     "Built by bench/storefront_css.sh: do not edit. */\n";
   const ours = fs.readFileSync(OURS, "utf8");
-  fs.writeFileSync(OUT, banner + tidy(purged.css) + "\n" + ours);
+  // Oscar's icon fonts stay where Oscar's static files put them (oscar/webfonts/): seen from
+  // omnishop/vendor/ that is two folders up. A wrong path fails collectstatic in production.
+  const css = tidy(purged.css).replaceAll("url(\"../webfonts/", "url(\"../../oscar/webfonts/");
+  fs.writeFileSync(OUT, banner + css + "\n" + ours);
   const before = fs.statSync(path.join(OSCAR, "static/oscar/css/styles.css")).size;
   console.log(`${path.relative(ROOT, OUT)}: ${fs.statSync(OUT).size} bytes (styles.css: ${before})`);
 })();
