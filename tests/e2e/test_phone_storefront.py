@@ -116,3 +116,21 @@ def test_storefront_pages_have_no_serious_accessibility_finding(demo_shop, phone
         phone.goto(url)
         found[name] = serious_violations(phone)
     assert found == {name: [] for name in found}
+
+
+def test_a_refused_location_says_so_and_offers_the_search_box(demo_shop, phone):
+    # Playwright's browser grants no permission unless asked to: the shopper said no.
+    phone.goto("/stores/")
+    phone.get_by_role("button", name="Use my location").click()
+    expect(phone.locator("#location-message")).to_contain_text(
+        "You did not let this site see your location. Type a city"
+    )
+    expect(phone.locator("#store-finder-q")).to_be_focused()
+
+
+def test_a_shared_location_lists_the_nearest_store_first(demo_shop, phone):
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation({"latitude": 53.7997, "longitude": -1.5492})  # Leeds
+    phone.goto("/stores/")
+    phone.get_by_role("button", name="Use my location").click()
+    expect(phone.locator(".store-card").first).to_contain_text("Omnishop Leeds")
