@@ -38,7 +38,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 
 # The pages, and a shopper's cookies (my store chosen, one item in the basket).
-$PY - "$work/pages.json" <<'PYTHON'
+DJANGO_SETTINGS_MODULE=config.settings $PY - "$work/pages.json" <<'PYTHON'
 import json, sys
 
 import django
@@ -71,12 +71,15 @@ cookie=$($PY -c "import json,sys; print(json.dumps({'Cookie': json.load(open(sys
 for page in home category product basket; do
   path=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['pages'][sys.argv[2]])" "$work/pages.json" "$page")
   for run in $(seq 1 "$runs"); do
-    "$lighthouse" "http://127.0.0.1:$port$path" --quiet --output=json \
-      --output-path="$out/$page-$run.json" \
-      --only-categories=performance,accessibility,best-practices,seo \
-      --extra-headers="$cookie" \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>&1 \
-      || echo "lighthouse failed on $page (run $run)" >&2
+    for try in 1 2; do  # Chromium now and then loses a trace (NO_NAVSTART): once more
+      "$lighthouse" "http://127.0.0.1:$port$path" --quiet --output=json \
+        --output-path="$out/$page-$run.json" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --extra-headers="$cookie" \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>&1 \
+        || echo "lighthouse failed on $page (run $run)" >&2
+      grep -q '"runtimeError"' "$out/$page-$run.json" 2>/dev/null || break
+    done
   done
 done
 
@@ -87,9 +90,10 @@ from pathlib import Path
 out, runs = Path(sys.argv[1]), int(sys.argv[2])
 keys = ["performance", "accessibility", "best-practices", "seo"]
 print(f"Lighthouse 12.2.3, mobile preset, median of {runs} runs")
-print(f"{'page':10}{'perf':>6}{'a11y':>6}{'bp':>6}{'seo':>6}{'LCP s':>8}{'TBT ms':>8}{'CLS':>7}")
+print(f"{'page':10}{'perf':>6}{'a11y':>6}{'bp':>6}{'seo':>6}{'LCP s':>8}{'TBT ms':>8}{'CLS':>7}{'runs':>6}")
 for page in ("home", "category", "product", "basket"):
     reports = [json.loads(p.read_text()) for p in sorted(out.glob(f"{page}-*.json"))]
+    reports = [r for r in reports if "runtimeError" not in r]
     if not reports:
         print(f"{page:10} no report")
         continue
@@ -100,5 +104,6 @@ for page in ("home", "category", "product", "basket"):
         f"{page:10}" + "".join(f"{s:6d}" for s in scores)
         + f"{audit('largest-contentful-paint') / 1000:8.1f}"
         + f"{audit('total-blocking-time'):8.0f}{audit('cumulative-layout-shift'):7.2f}"
+        + f"{len(reports):6d}"
     )
 PYTHON
