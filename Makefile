@@ -41,7 +41,8 @@ test: install browser lint
 ## screenshots: refresh docs/screenshots: every storefront page on a phone and on a desktop
 ## (tests/e2e/screenshots.py), and the README's pictures the browser journeys take
 screenshots: install browser
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e/screenshots.py tests/e2e
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e/screenshots.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
 
 ## api-contract: the API against its OpenAPI schema (Schemathesis, every check, a live server;
 ## CONTRACT_MAX_TIME seconds, default 300). .ci/run runs it after the tests.

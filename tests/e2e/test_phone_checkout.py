@@ -102,3 +102,36 @@ def test_the_account_pages_are_accessible_on_a_phone(leeds, phone, live_server):
     expect(phone.locator("h1")).to_contain_text("Order")
     assert_accessible(phone, "account order")
     assert elsewhere == []
+
+
+def test_home_delivery_steps_are_accessible_and_numbered_on_a_phone(leeds, phone, live_server):
+    elsewhere = requests_elsewhere(phone, live_server)
+    warehouse = Location.objects.get(kind="warehouse")
+    product = stocked_at(warehouse)
+    phone.goto(product.get_absolute_url())
+    phone.locator("#add_to_basket_form").get_by_role("button", name="Add to basket").click()
+    phone.goto("/checkout/")
+    phone.locator("#id_username").fill("guest@example.com")
+    phone.get_by_role("button", name="Continue").click()
+    phone.get_by_label("Home delivery").check()
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.locator(".nav-checkout")).to_contain_text("Step 2 of 4: Address")
+    assert_accessible(phone, "checkout: address")
+    for field, value in {
+        "#id_first_name": "Ann",
+        "#id_last_name": "Other",
+        "#id_line1": "1 Park Row",
+        "#id_line4": "Leeds",
+        "#id_postcode": "LS1 5AB",
+    }.items():
+        phone.locator(field).fill(value)
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.locator(".nav-checkout")).to_contain_text("Step 3 of 4: Payment")
+    assert_accessible(phone, "checkout: payment (delivery)")
+    phone.get_by_role("link", name="Continue to review").click()
+    expect(phone.locator("#payment-summary")).to_contain_text("£4.99 delivery")
+    assert_accessible(phone, "checkout: preview (delivery)")
+    phone.get_by_role("button", name="Place order").click()
+    expect(phone.locator(".lead")).to_contain_text("is placed")
+    assert_accessible(phone, "thank you (delivery)")
+    assert elsewhere == []
