@@ -266,22 +266,13 @@ def cancel_by_shopper(*, order: Order, by, verification_hash: str = "") -> Order
             f"Order {order.number} is {order.status}: the store has started on it, so it can "
             "no longer be cancelled here. Please ask the store."
         )
-    refund = _refund_of(order)
-    stock.release_order(
-        order=order,
-        location=order.pickup_location,
-        by=by if by is not None and by.is_authenticated else None,
-        note="cancelled by the shopper",
-    )
-    _move(
+    return _cancel(
         order,
-        statuses.CANCELLED,
         by=by,
-        kind=Kind.CANCELLED,
-        refund=refund,
+        stock_by=by if by is not None and by.is_authenticated else None,
+        note="cancelled by the shopper",
         detail={"reason": "the customer cancelled it", "by_shopper": True},
     )
-    return order
 
 
 @transaction.atomic
@@ -329,18 +320,16 @@ def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
 def cancel(*, order: Order, by, reason: str = "") -> Order:
     order = lock_pickup_order(order.pk, by=by)
     require(order, "cancel")
+    return _cancel(
+        order, by=by, stock_by=by, note=f"cancelled: {reason}", detail={"reason": reason}
+    )
+
+
+def _cancel(order: Order, *, by, stock_by, note: str, detail: dict) -> Order:
+    """Call a locked order off: its stock back on sale, the refund recorded with the event."""
     refund = _refund_of(order)
-    stock.release_order(
-        order=order, location=order.pickup_location, by=by, note=f"cancelled: {reason}"
-    )
-    _move(
-        order,
-        statuses.CANCELLED,
-        by=by,
-        kind=Kind.CANCELLED,
-        refund=refund,
-        detail={"reason": reason},
-    )
+    stock.release_order(order=order, location=order.pickup_location, by=stock_by, note=note)
+    _move(order, statuses.CANCELLED, by=by, kind=Kind.CANCELLED, refund=refund, detail=detail)
     return order
 
 
