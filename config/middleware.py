@@ -2,7 +2,9 @@
 
 import re
 
-from django.http import HttpResponseBadRequest, HttpResponseNotFound
+from django.contrib import messages
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponseBadRequest, HttpResponseNotFound, HttpResponseRedirect
 
 from .errors import api_error, is_api
 
@@ -44,11 +46,53 @@ class RefuseControlCharacters:
         return None
 
 
-class NumbersTooLargeAreNotFound:
-    """An id in a URL or a query beyond any integer the database holds (SQLite raises
-    OverflowError on it) names nothing: 404 for a page read (GET/HEAD), as for any other id
-    that does not exist. A write with such a number is a form's missing bound, and stays an
-    error to fix."""
+#: An id in an address: a whole number the database can hold (every table's key is one).
+ROW_ID = re.compile(r"[0-9]{1,18}")
+
+
+def not_found(request):
+    if is_api(request):
+        return api_error(404, "not_found", "No such page.")
+    return HttpResponseNotFound("No such page.", content_type="text/plain; charset=utf-8")
+
+
+def names_a_row(name: str) -> bool:
+    """A URL parameter holding a row's id: ``pk``, ``id``, ``product_pk``, ``line_id``...
+    (the admin's ``object_id`` is its own business: it answers a bad one itself)."""
+    if name in ("object_id", "content_type_id"):
+        return False
+    return name in ("pk", "id") or name.endswith(("_pk", "_id"))
+
+
+class IdsThatNameNothingAreNotFound:
+    """An id in an address that is not a number the database can hold names no row: 404, as
+    for any other id that does not exist (some of Oscar's addresses take any text as an id and
+    would fail on it). So does an id in a query beyond any integer (SQLite raises
+    OverflowError on it) on a page read; a write with such a number is a form's missing bound,
+    and stays an error to fix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for name, value in view_kwargs.items():
+            if names_a_row(name) and not ROW_ID.fullmatch(str(value)):
+                return not_found(request)
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError) and request.method in ("GET", "HEAD"):
+            return not_found(request)
+        return None
+
+
+class KeepRowsOthersReferTo:
+    """Deleting what orders, stock or other rows still refer to (a product that was sold, a
+    partner with stock) is refused by the database's protected keys; the user is told why on
+    the page they came from (409 with the reason from the API), and nothing is deleted."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,8 +101,12 @@ class NumbersTooLargeAreNotFound:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OverflowError) and request.method in ("GET", "HEAD"):
-            if is_api(request):
-                return api_error(404, "not_found", "No such page.")
-            return HttpResponseNotFound("No such page.", content_type="text/plain; charset=utf-8")
-        return None
+        if not isinstance(exception, ProtectedError | RestrictedError):
+            return None
+        rows = getattr(exception, "protected_objects", None) or exception.restricted_objects
+        used_by = sorted({str(row._meta.verbose_name_plural) for row in rows})
+        reason = f"This cannot be deleted while {', '.join(used_by)} refer to it."
+        if is_api(request):
+            return api_error(409, "protected", reason)
+        messages.error(request, reason)
+        return HttpResponseRedirect(request.get_full_path())

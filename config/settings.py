@@ -69,6 +69,9 @@ OSCAR_FORKS = {
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig": (
         "apps.dashboard.catalogue.apps.CatalogueDashboardConfig"
     ),
+    "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig": (
+        "apps.dashboard.ranges.apps.RangesDashboardConfig"
+    ),
     "oscar.apps.search.apps.SearchConfig": "apps.search.apps.SearchConfig",
 }
 
@@ -145,7 +148,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.RefuseControlCharacters",
-    "config.middleware.NumbersTooLargeAreNotFound",
+    "config.middleware.IdsThatNameNothingAreNotFound",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.KeepRowsOthersReferTo",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",

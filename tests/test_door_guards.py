@@ -1,10 +1,16 @@
 """Site-wide guards at the door: control characters are refused with the field's name before
-any view reads them, and an id beyond any integer names nothing (404), on every database."""
+any view reads them; an id beyond any integer, or not a number at all, names nothing (404), on
+every database; deleting what other rows refer to is refused with the reason."""
 
 import pytest
+from django.contrib.flatpages.models import FlatPage
 from django.urls import reverse
+from oscar.core.loading import get_model
 
-from tests.factories import StoreStaffFactory
+from tests.factories import ProductFactory, StoreStaffFactory, UserFactory
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
 
 
 @pytest.fixture
@@ -45,3 +51,49 @@ def test_an_id_beyond_any_integer_is_not_found(shop, client):
     huge = "9" * 40
     assert client.get(f"/api/products/{huge}/").status_code == 404
     assert client.get(reverse("catalogue:detail", args=["lamp", huge])).status_code == 404
+
+
+@pytest.fixture
+def merchandiser(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("bad", ["abc", "1e308", "NaN", "-1", "9" * 19, "%C2%B2"])
+def test_an_id_that_is_not_a_number_is_not_found(merchandiser, bad):
+    # Oscar's dashboard takes any text as these ids, and its views fail on one.
+    for url in [
+        f"/dashboard/pages/update/{bad}/",
+        f"/dashboard/pages/delete/{bad}/",
+        f"/dashboard/catalogue/option/{bad}/update/",
+        f"/dashboard/catalogue/attribute-option-group/{bad}/delete/",
+    ]:
+        assert merchandiser.get(url).status_code == 404
+        assert merchandiser.post(url).status_code == 404
+
+
+def test_a_real_id_still_reaches_the_page(merchandiser):
+    page = FlatPage.objects.create(url="/about/", title="About us", content="Hello")
+    response = merchandiser.get(f"/dashboard/pages/update/{page.pk}/")
+    assert response.status_code == 200
+    assert "About us" in response.content.decode()
+
+
+def test_what_stock_refers_to_is_kept_with_the_reason(shop, merchandiser):
+    lamp = shop["lamp"]  # its stock was received through the ledger
+    url = reverse("dashboard:catalogue-product-delete", args=[lamp.pk])
+    response = merchandiser.post(url, follow=True)
+    assert response.redirect_chain[0] == (url, 302)
+    page = response.content.decode()
+    assert "This cannot be deleted while" in page and "refer to it." in page
+    assert Product.objects.filter(pk=lamp.pk).exists()
+    product_type = reverse("dashboard:catalogue-class-delete", args=[lamp.product_class_id])
+    merchandiser.post(product_type)
+    assert ProductClass.objects.filter(pk=lamp.product_class_id).exists()
+
+
+def test_what_nothing_refers_to_is_deleted(merchandiser):
+    spare = ProductFactory(title="Spare")
+    response = merchandiser.post(reverse("dashboard:catalogue-product-delete", args=[spare.pk]))
+    assert response.status_code == 302
+    assert not Product.objects.filter(pk=spare.pk).exists()

@@ -172,7 +172,9 @@ def test_no_url_answers_a_server_error_to_hostile_input(world, client, caplog):
     def check(method, url, **kwargs):
         response = getattr(client, method)(url, **kwargs)
         if response.status_code >= 500:
-            failures.append(f"{response.status_code} {method.upper()} {url[:120]} {kwargs!r:.160}")
+            error = getattr(response, "exc_info", None)
+            error = f"{error[0].__name__}: {str(error[1])[:100]}" if error else ""
+            failures.append(f"{response.status_code} {method.upper()} {url[:100]} {error}")
 
     for role, user in world["users"].items():
         client.logout()
@@ -181,6 +183,8 @@ def test_no_url_answers_a_server_error_to_hostile_input(world, client, caplog):
         for route in routes:
             if route.startswith(("admin", "^admin")) and role != "merchandiser":
                 continue
+            if "logout" in route and user is not None:
+                continue  # signing out would walk the rest of the site as anonymous
             has_params = bool(CONVERTER.search(route) or REGEX_GROUP.search(route))
             # Hostile path parameters.
             for value in HOSTILE[:6] if has_params else []:
@@ -202,4 +206,5 @@ def test_no_url_answers_a_server_error_to_hostile_input(world, client, caplog):
                 check("post", url, data=dict.fromkeys(fields, value))
             for body in HOSTILE_JSON if route.startswith("api/") else []:
                 check("post", url, data=body, content_type="application/json")
-    assert failures == []
+    # One line per page and error (a page fails alike for many values), then how many in all.
+    assert not failures, "\n".join(sorted(set(failures))) + f"\n({len(failures)} server errors)"

@@ -21,7 +21,10 @@ from apps.order import pickup_codes
 from apps.pickup import selectors, services
 
 Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
 OscarOrderDetailView = get_class("customer.views", "OrderDetailView")
+OscarOrderLineView = get_class("customer.views", "OrderLineView")
+OscarWishListCreateView = get_class("customer.wishlists.views", "WishListCreateView")
 
 
 def directions_url(store) -> str:
@@ -168,3 +171,22 @@ def login_name(request, credentials=None) -> str:
     if not name and request is not None:
         name = request.POST.get("login-username") or request.POST.get("username") or ""
     return name.strip().lower()
+
+
+class OrderLineView(OscarOrderLineView):
+    """Oscar's "buy this line again"; a line that is not on the order is 404 (Oscar fails)."""
+
+    def get_object(self, queryset=None):
+        order = get_object_or_404(Order, user=self.request.user, number=self.kwargs["order_number"])
+        return get_object_or_404(order.lines, id=self.kwargs["line_id"])
+
+
+class WishListCreateView(OscarWishListCreateView):
+    """Oscar's new wish list with a product in it; a product that no longer exists is said so
+    on the empty form (Oscar's redirect to it names a URL that doesn't exist)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not Product.objects.filter(pk=kwargs["product_pk"]).exists():
+            messages.error(request, "The requested product no longer exists.")
+            return redirect("customer:wishlists-create")
+        return super().dispatch(request, *args, **kwargs)

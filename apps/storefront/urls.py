@@ -35,11 +35,20 @@ pickup_urls = (
 )
 
 #: Oscar's own order page URLs (``customer:order``, ``customer:anon-order``, which every
-#: e-mail links to) answered by our views with the collect panel: mounted before Oscar's.
+#: e-mail links to) answered by our views with the collect panel, and two of Oscar's account
+#: pages that fail on a line or product that doesn't exist: mounted before Oscar's.
 order_pages = [
     path(
         "accounts/orders/<str:order_number>/",
         login_required(account.OrderView.as_view()),
+    ),
+    path(
+        "accounts/orders/<str:order_number>/<int:line_id>/",
+        login_required(account.OrderLineView.as_view()),
+    ),
+    path(
+        "accounts/wishlists/create/with-product/<int:product_pk>/",
+        login_required(account.WishListCreateView.as_view()),
     ),
     re_path(
         r"^accounts/order-status/(?P<order_number>[\w-]*)/(?P<hash>[A-Za-z0-9_=:-]+)/$",

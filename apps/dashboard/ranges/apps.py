@@ -1,0 +1,5 @@
+from oscar.apps.dashboard.ranges import apps
+
+
+class RangesDashboardConfig(apps.RangesDashboardConfig):
+    name = "apps.dashboard.ranges"
