@@ -33,10 +33,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-## test: install what the tests need, lint, run the whole suite
+## test: install what the tests need, lint, run the whole suite (one test process per core:
+## TEST_PROCESSES=1 for one)
+TEST_PROCESSES ?= auto
 test: install browser lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 ## screenshots: refresh docs/screenshots: every storefront page on a phone and on a desktop
 ## (tests/e2e/screenshots.py), and the README's pictures the browser journeys take

@@ -279,6 +279,9 @@ if REDIS_URL:
             "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Parallel test processes (pytest-xdist's gw0, gw1...) share the tests' Redis
+            # database: each keeps to its own keys.
+            "KEY_PREFIX": env.str("PYTEST_XDIST_WORKER", default=""),
         }
     }
 else:

@@ -1,6 +1,6 @@
-"""Oscar's search form, with the search box bounded: a query of 100,000 characters cost the
-search engine seconds of CPU for a page that could never match anything. (Oscar takes
-the module's other forms from its own.)"""
+"""Oscar's search forms, with the query bounded: a query of 100,000 characters cost the search
+engine seconds of CPU for a page that could never match anything (86 s on the catalogue page
+of the 60-product demo). The search page, the catalogue and the category pages each have one."""
 
 from django import forms
 from oscar.apps.search import forms as oscar_forms
@@ -9,8 +9,8 @@ from oscar.apps.search import forms as oscar_forms
 MAX_QUERY_LENGTH = 200
 
 
-class SearchForm(oscar_forms.SearchForm):
-    q = forms.CharField(
+def bounded_query() -> forms.CharField:
+    return forms.CharField(
         required=False,
         max_length=MAX_QUERY_LENGTH,
         label=oscar_forms.SearchForm.base_fields["q"].label,
@@ -18,3 +18,17 @@ class SearchForm(oscar_forms.SearchForm):
             {"placeholder": "Search", "tabindex": "1", "class": "form-control"}
         ),
     )
+
+
+class SearchForm(oscar_forms.SearchForm):
+    q = bounded_query()
+
+
+class BrowseCategoryForm(oscar_forms.BrowseCategoryForm):
+    """The catalogue page's (an invalid query lists the catalogue, the query unread)."""
+
+    q = bounded_query()
+
+
+class CategoryForm(oscar_forms.CategoryForm):
+    q = bounded_query()
