@@ -284,6 +284,8 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("PYTEST_XDIST_WORKER", default=""),
         }
     }
+    # Sessions read from Redis, written through to the database (kept across a cache loss).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Thumbnail metadata lives in the cache: keep enough entries for a whole catalogue.
     CACHES = {
@@ -315,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-uncollected-pickups": {
         "task": "apps.pickup.tasks.remind_uncollected",
         "schedule": 30 * 60,
+    },
+    "write-product-views": {
+        "task": "apps.storefront.tasks.write_product_views",
+        "schedule": 60,
     },
     "send-pending-notifications": {
         "task": "apps.notifications.tasks.send_pending_notifications",

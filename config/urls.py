@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from apps.storefront.urls import order_pages, pickup_urls, stores_urls
+from apps.storefront.urls import oscar_pages, pickup_urls, stores_urls
 from apps.storefront.views import HomeView, favicon
 
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/", include("apps.api.urls")),
     # The browsable API's sign-in (its templates name the top-level "rest_framework" namespace).
     path("api/auth/", include("rest_framework.urls")),
-    *order_pages,  # Oscar's order page URLs, our views: before Oscar's own
+    *oscar_pages,  # some of Oscar's page URLs, our views: before Oscar's own
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -162,6 +162,14 @@ def two_days(shop, manager):
 
 
 @pytest.fixture(autouse=True)
+def fresh_store_directory():
+    """Each test reads the locations it made: a rolled-back test's stores are not kept."""
+    from apps.stores import directory
+
+    directory.forget()
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Unit tests run tasks in-process; a test of the real broker and worker says so itself."""
     from config.celery import app

@@ -28,6 +28,7 @@ from apps.inventory.bulk import BATCH
 from apps.inventory.models import StockImport
 from apps.pickup import services as pickup
 from apps.profiles.models import Profile
+from apps.stores import directory
 from apps.stores.models import Location, OpeningHours, StoreStaff
 from apps.stores.services import open_location
 
@@ -153,6 +154,7 @@ class DemoLoader:
                         ]
                     ]
                 )
+                directory.changed()  # a bulk insert sends no signal
         self.say(f"Locations: {len(new)} created, {len(existing)} already there.")
         return list(Location.objects.filter(code__in=[w["code"] for w in wanted]).order_by("pk"))
 

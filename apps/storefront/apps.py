@@ -24,3 +24,11 @@ class StorefrontConfig(AppConfig):
         # After the sites app's own receiver (connected first: it comes first in INSTALLED_APPS).
         sites = self.apps.get_app_config("sites")
         post_migrate.connect(sync_site, sender=sites, dispatch_uid="omnishop-sync-site")
+        # Product views counted in Redis and written in batches, not on each page view.
+        from oscar.apps.analytics import receivers
+        from oscar.apps.catalogue.signals import product_viewed
+
+        from . import analytics, tasks  # noqa: F401 - the task registers with Celery
+
+        product_viewed.disconnect(receivers.receive_product_view)
+        product_viewed.connect(analytics.count_product_view, dispatch_uid="omnishop-views")

@@ -4,7 +4,7 @@ order pages (Oscar's URLs, our views), "I'm here" and cancelling (mounted by ``c
 from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 
-from . import account, stores
+from . import account, stores, views
 
 stores_urls = (
     [
@@ -34,10 +34,11 @@ pickup_urls = (
     "pickup",
 )
 
-#: Oscar's own order page URLs (``customer:order``, ``customer:anon-order``, which every
-#: e-mail links to) answered by our views with the collect panel, and two of Oscar's account
-#: pages that fail on a line or product that doesn't exist: mounted before Oscar's.
-order_pages = [
+#: Oscar's page URLs answered by our views, mounted before Oscar's: the order pages
+#: (``customer:order``, ``customer:anon-order``, which every e-mail links to) with the collect
+#: panel, two account pages that failed on a line or product that doesn't exist, and the
+#: product page.
+oscar_pages = [
     path(
         "accounts/orders/<str:order_number>/",
         login_required(account.OrderView.as_view()),
@@ -49,6 +50,10 @@ order_pages = [
     path(
         "accounts/wishlists/create/with-product/<int:product_pk>/",
         login_required(account.WishListCreateView.as_view()),
+    ),
+    # Oscar's product page, the product read with what the page shows of it.
+    re_path(
+        r"^catalogue/(?P<product_slug>[\w-]*)_(?P<pk>\d+)/$", views.ProductDetailView.as_view()
     ),
     re_path(
         r"^accounts/order-status/(?P<order_number>[\w-]*)/(?P<hash>[A-Za-z0-9_=:-]+)/$",

@@ -3,10 +3,14 @@ from django.http import FileResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
+from oscar.core.loading import get_class, get_model
 
 from apps.stores.my_store import my_store
 
 from . import selectors
+
+Product = get_model("catalogue", "Product")
+OscarProductDetailView = get_class("catalogue.views", "ProductDetailView")
 
 
 class HomeView(TemplateView):
@@ -30,3 +34,14 @@ def favicon(request):
         open(finders.find("omnishop/icons/favicon.ico"), "rb"),  # noqa: SIM115 - FileResponse closes it
         content_type="image/x-icon",
     )
+
+
+class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page, its product read with what the page shows of it: the class, the
+    images and every stock record (the price, and the warehouse's stock) in three queries, not
+    one each time the page asks."""
+
+    def get_queryset(self):
+        return Product.objects.select_related(
+            "product_class", "parent__product_class"
+        ).prefetch_related("images", "stockrecords")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .models import PreferredStore, Store
+from .selectors import active_store
 
 SESSION_KEY = "my_store_id"
 
@@ -26,7 +27,7 @@ def _lookup(request) -> Store | None:
             request.session[SESSION_KEY] = store_id
     if store_id is None:
         return None
-    return Store.objects.filter(pk=store_id, is_active=True).first()
+    return active_store(store_id)
 
 
 def choose_store(request, store: Store) -> None:

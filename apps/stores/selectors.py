@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from . import directory
 from .hours import OpeningStatus, opening_status
 from .models import Location, Store, StoreStaff
 
@@ -74,13 +75,15 @@ def find_stores(
 ) -> list[StoreResult]:
     """Stores matching a text query and/or around a point, nearest first.
 
-    Around a point the search widens (50 km, 200 km, 1,000 km, the world) until ``limit``
-    stores are found: a bounding box on indexed columns, then the exact distance. At most
-    seven queries whatever the number of stores: up to four boxes, opening hours, closed
-    days, and one for stock.
-    With ``quantities`` (product id -> units) each result says whether it has everything.
+    Without a text query: from the locations each process keeps (``directory``), no query.
+    With one, around its best match, the search widens (50 km, 200 km, 1,000 km, the world)
+    until ``limit`` stores are found: a bounding box on indexed columns, then the exact
+    distance; at most seven queries whatever the number of stores. What each store has of a
+    basket is added by ``apps.inventory.selectors.mark_stocked``.
     """
-    stores = search_stores(query) if query else active_stores()
+    if not query:
+        return _from_directory(near, radius_km, limit, click_and_collect_only, now)
+    stores = search_stores(query)
     if click_and_collect_only:
         stores = stores.filter(click_and_collect=True)
     if near is None and query:
@@ -113,6 +116,31 @@ def find_stores(
     return results[:limit]
 
 
+def _from_directory(near, radius_km, limit, click_and_collect_only, now) -> list[StoreResult]:
+    """``find_stores`` without a text query: from the locations every process keeps
+    (``directory``), no query at all."""
+    stores = [
+        s
+        for s in directory.locations()
+        if s.kind == Location.Kind.STORE
+        and s.is_active
+        and (s.click_and_collect or not click_and_collect_only)
+    ]
+    now = now or timezone.now()
+    if near is None:
+        chosen = [(None, s) for s in sorted(stores, key=lambda s: s.name)[:limit]]
+    else:
+        placed = [
+            (distance_km(near[0], near[1], s.latitude, s.longitude), s)
+            for s in stores
+            if s.latitude is not None and s.longitude is not None
+        ]
+        if radius_km:
+            placed = [(d, s) for d, s in placed if d <= radius_km]
+        chosen = sorted(placed, key=lambda pair: (pair[0], pair[1].name))[:limit]
+    return [StoreResult(store=s, distance_km=d, status=opening_status(s, now)) for d, s in chosen]
+
+
 def _nearby(
     stores: QuerySet[Store], near: tuple[float, float], radius_km: float | None, limit: int
 ) -> list[Store]:
@@ -133,7 +161,14 @@ def _nearby(
 
 def warehouse() -> Location | None:
     """The online warehouse: where home deliveries are sent from and the one price source."""
-    return Location.objects.filter(kind=Location.Kind.WAREHOUSE).order_by("pk").first()
+    return next((loc for loc in directory.locations() if loc.kind == Location.Kind.WAREHOUSE), None)
+
+
+def active_store(pk) -> Store | None:
+    """The active store with this id (from the locations every process keeps)."""
+    return next(
+        (s for s in directory.locations() if s.pk == pk and s.is_active and s.is_store), None
+    )
 
 
 # --- who may work where -------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Every location with its opening hours and closed days, read from the database once per
+change to any of them, not on every page.
+
+A product or listing page asks where the warehouse is, which stores are nearest, when they
+open and when a pickup would be ready: seven queries a page when read each time. The locations
+change a few times a year, so each process keeps them, with a version kept in the shared cache:
+any save or delete of a location, its hours or its closed days sets a new version (at once, and
+again when the change commits, so a process that read the old rows in between reads them again),
+and every process reloads on its next request. Each request costs one cache read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .models import ClosedDay, Location, OpeningHours, Store
+
+VERSION_KEY = "stores:directory-version"
+
+
+class _Loaded(threading.local):
+    version: str | None = None
+    locations: list[Location] = []
+
+
+_loaded = _Loaded()
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or "no-cache"
+    return version
+
+
+def locations() -> list[Location]:
+    """Every location (stores as ``Store``), by id, each with its hours and closed days from
+    yesterday on prefetched. Treat them as read-only: they are shared by the process's requests."""
+    version = _version()
+    if _loaded.version != version or version == "no-cache":
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        rows = list(
+            Location.objects.order_by("pk").prefetch_related(
+                "opening_hours",
+                Prefetch("closed_days", queryset=ClosedDay.objects.filter(date__gte=yesterday)),
+            )
+        )
+        for row in rows:
+            if row.kind == Location.Kind.STORE:
+                row.__class__ = Store  # a proxy of the same row
+        _loaded.locations, _loaded.version = rows, version
+    return _loaded.locations
+
+
+def forget() -> None:
+    """Read the locations again on the next call in this process (tests roll rows back)."""
+    _loaded.version = None
+
+
+def changed(**kwargs) -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+for _model in (Location, Store, OpeningHours, ClosedDay):
+    post_save.connect(changed, sender=_model, dispatch_uid=f"directory-save-{_model.__name__}")
+    post_delete.connect(changed, sender=_model, dispatch_uid=f"directory-delete-{_model.__name__}")
