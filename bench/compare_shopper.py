@@ -38,6 +38,8 @@ print("QUERIES basket {} {}".format(*_count("/basket/", _cookie)))
 if _apps.is_installed("apps.stores"):
     _client = _Client(HTTP_HOST=_host)
     _client.post(f"/stores/{_os.environ.get('STORE_CODE', 'leeds')}/choose/")
-    _session = f"{_settings.SESSION_COOKIE_NAME}={_client.cookies[_settings.SESSION_COOKIE_NAME].value}"
+    _session = (
+        f"{_settings.SESSION_COOKIE_NAME}={_client.cookies[_settings.SESSION_COOKIE_NAME].value}"
+    )
     print(f"STORE_COOKIE={_session}")
     print("QUERIES product+store {} {}".format(*_count(_os.environ["PRODUCT_PATH"], _session)))
