@@ -163,10 +163,13 @@ def two_days(shop, manager):
 
 @pytest.fixture(autouse=True)
 def fresh_store_directory():
-    """Each test reads the locations it made: a rolled-back test's stores are not kept."""
+    """Each test reads the locations and categories it made: a rolled-back test's are not
+    kept."""
+    from apps.storefront import menu
     from apps.stores import directory
 
     directory.forget()
+    menu.forget()
 
 
 @pytest.fixture(autouse=True)

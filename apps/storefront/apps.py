@@ -28,7 +28,7 @@ class StorefrontConfig(AppConfig):
         from oscar.apps.analytics import receivers
         from oscar.apps.catalogue.signals import product_viewed
 
-        from . import analytics, tasks  # noqa: F401 - the task registers with Celery
+        from . import analytics, menu, tasks  # noqa: F401 - receivers and the task register
 
         product_viewed.disconnect(receivers.receive_product_view)
         product_viewed.connect(analytics.count_product_view, dispatch_uid="omnishop-views")

@@ -16,6 +16,7 @@ from apps.stores.models import ClosedDay, OpeningHours
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import StoreFactory, UserFactory, stock
 
+Category = get_model("catalogue", "Category")
 ProductRecord = get_model("analytics", "ProductRecord")
 UserProductView = get_model("analytics", "UserProductView")
 UserRecord = get_model("analytics", "UserRecord")
@@ -23,8 +24,8 @@ UserRecord = get_model("analytics", "UserRecord")
 #: Queries of a product page, warm (thumbnails known), a shopper with or without my store, on
 #: the embedded default (three fewer with Redis: no view-count write, sessions from the cache).
 #: Before: 24 and 30.
-PRODUCT_PAGE_QUERIES = 14
-PRODUCT_PAGE_QUERIES_MY_STORE = 15
+PRODUCT_PAGE_QUERIES = 12
+PRODUCT_PAGE_QUERIES_MY_STORE = 13
 
 
 def page_queries(client, url) -> list[str]:
@@ -104,3 +105,18 @@ def test_without_redis_a_view_is_written_as_oscar_writes_it(shop, client, settin
     client.get(shop["lamp"].get_absolute_url())
     assert ProductRecord.objects.get(product=shop["lamp"]).num_views == 1
     assert write_product_views() == 0
+
+
+def test_the_menu_follows_every_change_to_the_categories(shop, client):
+    kitchen = Category.add_root(name="Kitchen")
+    assert ">Kitchen</a>" in client.get("/basket/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/basket/")
+    assert not [q for q in captured.captured_queries if "catalogue_category" in q["sql"]]
+    kitchen.name = "Cookware"
+    kitchen.save()
+    page = client.get("/basket/").content.decode()
+    assert ">Cookware</a>" in page and ">Kitchen</a>" not in page
+    kitchen.is_public = False
+    kitchen.save()
+    assert ">Cookware</a>" not in client.get("/basket/").content.decode()

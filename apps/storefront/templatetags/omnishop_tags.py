@@ -5,6 +5,7 @@ from apps.checkout.services import basket_collect_status as collect_status
 from apps.inventory.availability import product_availability as lookup
 from apps.order import pickup_codes
 from apps.order.selectors import pickup_progress as progress
+from apps.storefront import menu
 from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
@@ -20,6 +21,12 @@ def product_availability(context, product):
     if product.pk not in known:
         known[product.pk] = lookup(product=product, store=my_store(request))
     return known[product.pk]
+
+
+@register.simple_tag
+def menu_categories() -> list[tuple[str, str]]:
+    """The menu's top-level categories: (name, address) pairs (``apps.storefront.menu``)."""
+    return menu.top_categories()
 
 
 @register.simple_tag(takes_context=True)
