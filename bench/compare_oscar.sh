@@ -52,7 +52,7 @@ if [ "${SKIP_SETUP:-}" != 1 ]; then
   psql -qc "CREATE DATABASE \"$DB\"" postgres
   redis-cli -u "$REDIS_URL" flushdb >/dev/null
   $PY manage.py migrate --noinput -v 0
-  $PY manage.py load_demo --products "$N" --stores 6 --no-progress -v 0
+  $PY manage.py load_demo --products "$N" --stores 6 --no-progress -v 0 >&2
   $PY manage.py collectstatic --noinput -v 0
 fi
 step "catalogue shapes (products, partners, stock records):"
