@@ -30,6 +30,15 @@ LOG_EVERY = 60
 class FailSoftRedisCacheClient(RedisCacheClient):
     _last_logged = 0.0
 
+    def get_client(self, key=None, *, write=False):
+        """One redis-py client per connection pool, kept (Django makes a new one for every
+        cache call, and building one costs about 0.2 ms: 1.6 ms of a product page)."""
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
     def __getattribute__(self, name):
         attribute = super().__getattribute__(name)
         if name not in FALLBACKS:

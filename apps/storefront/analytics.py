@@ -29,6 +29,12 @@ UserRecord = get_model("analytics", "UserRecord")
 UserProductView = get_model("analytics", "UserProductView")
 
 
+#: Counts wait in Redis at most a day for the beat task (no beat running: they are dropped, so
+#: Redis holds a bounded amount), and at most this many signed-in views.
+KEEP_UNWRITTEN = 24 * 3600
+MAX_UNWRITTEN_USER_VIEWS = 100_000
+
+
 def _redis():
     """The cache's Redis client, or None when the cache is not Redis."""
     cache = caches["default"]
@@ -52,8 +58,11 @@ def count_product_view(sender, product, user, **kwargs) -> None:
         try:
             pipe = client.pipeline(transaction=False)
             pipe.hincrby(counts, product.pk, 1)
+            pipe.expire(counts, KEEP_UNWRITTEN)
             if user is not None and user.is_authenticated:
                 pipe.rpush(user_views, f"{user.pk}:{product.pk}")
+                pipe.ltrim(user_views, -MAX_UNWRITTEN_USER_VIEWS, -1)
+                pipe.expire(user_views, KEEP_UNWRITTEN)
             pipe.execute()
             return
         except redis.RedisError as exc:

@@ -6,13 +6,14 @@ open and when a pickup would be ready: seven queries a page when read each time.
 change a few times a year, so each process keeps them, with a version kept in the shared cache:
 any save or delete of a location, its hours or its closed days sets a new version (at once, and
 again when the change commits, so a process that read the old rows in between reads them again),
-and every process reloads on its next request. Each request costs one cache read.
+and every process reloads on its next request (the process that made the change at once; the
+others within a second: a process reads the version at most once a second).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import time
 import uuid
 
 from django.core.cache import cache
@@ -26,19 +27,30 @@ from .models import ClosedDay, Location, OpeningHours, Store
 VERSION_KEY = "stores:directory-version"
 
 
-class _Loaded(threading.local):
+#: How long a process goes on using the version it last read (a page asks up to three times).
+RECHECK_SECONDS = 1.0
+
+
+class _Loaded:
+    """The process's copy (shared by its threads: each value is replaced whole)."""
+
     version: str | None = None
     locations: list[Location] = []
+    checked: tuple[float, str] | None = None  # (when, version) of the last cache read
 
 
 _loaded = _Loaded()
 
 
 def _version() -> str:
+    now = time.monotonic()
+    if _loaded.checked is not None and now - _loaded.checked[0] < RECHECK_SECONDS:
+        return _loaded.checked[1]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY) or "no-cache"
+    _loaded.checked = (now, version)
     return version
 
 
@@ -63,12 +75,17 @@ def locations() -> list[Location]:
 
 def forget() -> None:
     """Read the locations again on the next call in this process (tests roll rows back)."""
-    _loaded.version = None
+    _loaded.version = _loaded.checked = None
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    forget()
 
 
 def changed(**kwargs) -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    _new_version()
+    transaction.on_commit(_new_version)
 
 
 for _model in (Location, Store, OpeningHours, ClosedDay):
