@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,15 +51,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request, live_server):
+@contextmanager
+def browser_page(browser, request, base_url, **context_options):
+    """A page in a fresh browser context; if the test failed, a picture of what it showed."""
     from playwright.sync_api import Error as PlaywrightError
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context = browser.new_context(base_url=base_url, **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
     try:
+        yield page
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
             ARTIFACTS.mkdir(exist_ok=True)
@@ -71,6 +73,14 @@ def page(browser, request, live_server):
         context.close()
 
 
+@pytest.fixture
+def page(browser, request, live_server):
+    with browser_page(
+        browser, request, live_server.url, viewport={"width": 1280, "height": 900}
+    ) as page:
+        yield page
+
+
 #: The phone every storefront page is made for first (an iPhone 14's screen, in CSS pixels).
 PHONE = {"width": 390, "height": 844}
 
@@ -78,23 +88,10 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def phone(browser, request, live_server):
     """A page on a touch phone's screen (390×844), otherwise as ``page``."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, base_url=live_server.url
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    try:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), timeout=5_000)
-    except PlaywrightError:
-        pass
-    finally:
-        context.close()
+    with browser_page(
+        browser, request, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    ) as page:
+        yield page
 
 
 def serious_violations(page) -> list[str]:
