@@ -4,8 +4,12 @@ its counts in the cache, lets callers through) while the outage is logged."""
 
 import logging
 import time
+import uuid
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +66,32 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = FailSoftRedisCacheClient
+
+
+class CacheVersion:
+    """A version kept in the shared cache for what is read from some rows and kept (in the
+    cache or in each process): replaced when the rows change, at once and again when the
+    change commits, so a reader that read the old rows in between reads them again.
+    ``on_replace`` runs in the process that replaced it (e.g. to drop its own copy)."""
+
+    def __init__(self, key: str, on_replace: Callable[[], None] | None = None):
+        self.key = key
+        self.on_replace = on_replace
+
+    def current(self) -> str:
+        """The version now ("" when the cache cannot be reached: read the rows again)."""
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(self.key) or ""
+        return version
+
+    def replace(self) -> None:
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        if self.on_replace is not None:
+            self.on_replace()
+
+    def changed(self, **kwargs) -> None:
+        """A receiver of the rows' ``post_save`` and ``post_delete``."""
+        self.replace()
+        transaction.on_commit(self.replace)

@@ -14,18 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from config.cache import CacheVersion
+
 from .models import ClosedDay, Location, OpeningHours, Store
-
-VERSION_KEY = "stores:directory-version"
-
 
 #: How long a process goes on using the version it last read (a page asks up to three times).
 RECHECK_SECONDS = 1.0
@@ -46,10 +42,7 @@ def _version() -> str:
     now = time.monotonic()
     if _loaded.checked is not None and now - _loaded.checked[0] < RECHECK_SECONDS:
         return _loaded.checked[1]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or "no-cache"
+    version = VERSION.current()
     _loaded.checked = (now, version)
     return version
 
@@ -58,7 +51,7 @@ def locations() -> list[Location]:
     """Every location (stores as ``Store``), by id, each with its hours and closed days from
     yesterday on prefetched. Treat them as read-only: they are shared by the process's requests."""
     version = _version()
-    if _loaded.version != version or version == "no-cache":
+    if _loaded.version != version or not version:
         yesterday = timezone.localdate() - dt.timedelta(days=1)
         rows = list(
             Location.objects.order_by("pk").prefetch_related(
@@ -78,15 +71,9 @@ def forget() -> None:
     _loaded.version = _loaded.checked = None
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    forget()
-
-
-def changed(**kwargs) -> None:
-    _new_version()
-    transaction.on_commit(_new_version)
-
+VERSION = CacheVersion("stores:directory-version", on_replace=forget)
+#: A receiver for what the signals below don't see (a bulk insert).
+changed = VERSION.changed
 
 for _model in (Location, Store, OpeningHours, ClosedDay):
     post_save.connect(changed, sender=_model, dispatch_uid=f"directory-save-{_model.__name__}")

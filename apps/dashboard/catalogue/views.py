@@ -6,13 +6,18 @@ from django.core.validators import RegexValidator
 from django.http import JsonResponse
 from oscar.apps.dashboard.catalogue import views as oscar_views
 
+from config.middleware import ROW_ID
+
+#: Row ids, comma-separated ("12,40,7").
+ROW_IDS = rf"^{ROW_ID.pattern}(,{ROW_ID.pattern})*\Z"
+
 
 class LookupForm(forms.Form):
     #: The ids of the products already chosen, comma-separated.
     initial = forms.CharField(
         required=False,
         max_length=2000,
-        validators=[RegexValidator(r"^[0-9]{1,18}(,[0-9]{1,18})*\Z", "Ids, comma-separated.")],
+        validators=[RegexValidator(ROW_IDS, "Ids, comma-separated.")],
     )
     q = forms.CharField(required=False, max_length=200)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
