@@ -34,6 +34,15 @@ def postgres():
 
 
 @pytest.fixture
+def merchandiser(client, db):
+    """The test client, signed in as a merchandiser (staff who run the catalogue and stores)."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def warehouse(db):
     from tests.factories import LocationFactory
 

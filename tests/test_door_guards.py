@@ -7,7 +7,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from tests.factories import ProductFactory, StoreStaffFactory, UserFactory
+from tests.factories import ProductFactory, StoreStaffFactory
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -51,12 +51,6 @@ def test_an_id_beyond_any_integer_is_not_found(shop, client):
     huge = "9" * 40
     assert client.get(f"/api/products/{huge}/").status_code == 404
     assert client.get(reverse("catalogue:detail", args=["lamp", huge])).status_code == 404
-
-
-@pytest.fixture
-def merchandiser(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize("bad", ["abc", "1e308", "NaN", "-1", "9" * 19, "%C2%B2"])

@@ -2,7 +2,6 @@
 answer it: a bad id or number is a 400 or 404 with the reason, a missing row is said so, and
 the good input still does what Oscar does."""
 
-import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -12,12 +11,6 @@ from tests.factories import OrderFactory, ProductFactory, UserFactory
 Range = get_model("offer", "Range")
 RangeProduct = get_model("offer", "RangeProduct")
 UserSearch = get_model("analytics", "UserSearch")
-
-
-@pytest.fixture
-def merchandiser(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_the_product_lookup_reads_good_queries_and_refuses_bad_ones(merchandiser):

@@ -2,22 +2,15 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import ledger_drift
 from apps.inventory.services import allocate
-from tests.factories import StoreStaffFactory, UserFactory
+from tests.factories import StoreStaffFactory
 
 StockRecord = get_model("partner", "StockRecord")
-
-
-@pytest.fixture
-def merchandiser(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def rows(response):

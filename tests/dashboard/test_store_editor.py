@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -43,12 +42,6 @@ def formset(prefix, rows, initial=0):
 
 
 WEEK = [{"weekday": str(day), "opens": "09:00", "closes": "17:30"} for day in range(6)]
-
-
-@pytest.fixture
-def merchandiser(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_a_merchandiser_opens_a_store_with_its_hours_and_a_closed_day(merchandiser):
