@@ -91,3 +91,15 @@ def test_what_nothing_refers_to_is_deleted(merchandiser):
     response = merchandiser.post(reverse("dashboard:catalogue-product-delete", args=[spare.pk]))
     assert response.status_code == 302
     assert not Product.objects.filter(pk=spare.pk).exists()
+
+
+def test_a_search_longer_than_any_match_is_refused_with_a_reason(shop, leeds_staff, merchandiser):
+    # SQLite fails on a LIKE pattern of 50,000 bytes; no title, code or e-mail is 201 long.
+    too_long = "x" * 100_000
+    for url in ["/console/leeds/", "/console/leeds/stock/", "/console/leeds/returns/"]:
+        response = leeds_staff.get(url, {"q": too_long}, follow=True)
+        assert response.status_code == 200
+        assert "Search for at most 200 characters." in response.content.decode()
+    assert leeds_staff.get("/console/leeds/stock/", {"q": "Lamp"}).status_code == 200
+    page = merchandiser.get("/dashboard/stock/", {"q": too_long})
+    assert page.status_code == 200 and "q" in page.context["form"].errors

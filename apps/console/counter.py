@@ -33,7 +33,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
         self.request.session[self.session_key] = {str(k): v for k, v in cart.items() if v > 0}
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = self.search_query()
         found = []
         if query:
             found = list(Product.objects.filter(product_matches(query)).order_by("title")[:20])
@@ -48,7 +48,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        query = request.GET.get("q", "").strip()
+        query = self.search_query()
         exact = Product.objects.filter(upc__iexact=query).first() if query else None
         if exact is not None:  # a scanned barcode goes straight into the sale
             cart = self.cart()
@@ -94,7 +94,7 @@ class ReturnsView(StoreConsoleMixin, TemplateView):
     template_name = "console/returns.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = self.search_query()
         orders = []
         if query:
             orders = list(selectors.orders_for_return(query)[:20])

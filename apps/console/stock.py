@@ -27,7 +27,7 @@ class StockView(StoreConsoleMixin, TemplateView):
     template_name = "console/stock.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = self.search_query()
         records = []
         if query:
             records = list(stock_records(location=self.store, text=query)[:30])

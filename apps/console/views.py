@@ -26,6 +26,10 @@ class ConsoleHomeView(LoginRequiredMixin, View):
         return render(request, "console/choose_store.html", {"stores": stores})
 
 
+#: The longest search the console takes (as the shop's search box and the API's ``q``).
+MAX_SEARCH = 200
+
+
 class StoreConsoleMixin(LoginRequiredMixin):
     """Loads the store from the URL and refuses staff of other stores (403)."""
 
@@ -49,6 +53,15 @@ class StoreConsoleMixin(LoginRequiredMixin):
     def is_manager(self) -> bool:
         return self.role in MANAGER_ROLES
 
+    def search_query(self) -> str:
+        """The search box's text; longer than any title, code or e-mail it could match, it is
+        refused with a message (SQLite fails on a LIKE pattern of 50,000 bytes)."""
+        query = self.request.GET.get("q", "").strip()
+        if len(query) > MAX_SEARCH:
+            messages.error(self.request, f"Search for at most {MAX_SEARCH} characters.")
+            return ""
+        return query
+
 
 class StoreManagerMixin(StoreConsoleMixin):
     """Pages for the store's managers (and merchandisers): stock counts and reports."""
@@ -60,7 +73,7 @@ class QueueView(StoreConsoleMixin, TemplateView):
     template_name = "console/queue.html"
 
     def get(self, request, *args, **kwargs):
-        query = request.GET.get("q", "").strip()
+        query = self.search_query()
         if query:
             found = list(selectors.find_orders(self.store, query)[:50])
             if len(found) == 1:

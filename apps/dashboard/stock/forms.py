@@ -37,7 +37,7 @@ class StockFilterForm(forms.Form):
         to_field_name="code",
         empty_label="Every location",
     )
-    q = forms.CharField(required=False, label="Product", help_text="Title or UPC")
+    q = forms.CharField(required=False, max_length=200, label="Product", help_text="Title or UPC")
     sold_out = forms.BooleanField(required=False, label="Only what cannot be sold")
 
 
