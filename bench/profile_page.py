@@ -37,4 +37,4 @@ profile.disable()
 elapsed = time.perf_counter() - start
 print(f"{path}: {elapsed / REQUESTS * 1000:.1f} ms a request (profiled), {REQUESTS} requests")
 stats = pstats.Stats(profile)
-stats.sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "45")))
+stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))

@@ -332,7 +332,7 @@ CELERY_BEAT_SCHEDULE = {
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": env.str("SEARCH_ENGINE", default="haystack.backends.whoosh_backend.WhooshEngine"),
+        "ENGINE": env.str("SEARCH_ENGINE", default="apps.search.backends.WhooshEngine"),
         "PATH": env.str("SEARCH_INDEX_PATH", default=str(VAR_DIR / "whoosh_index")),
         "URL": env.str("SEARCH_URL", default=""),
         "INDEX_NAME": env.str("SEARCH_INDEX_NAME", default="omnishop"),

@@ -172,13 +172,14 @@ def two_days(shop, manager):
 
 @pytest.fixture(autouse=True)
 def fresh_store_directory():
-    """Each test reads the locations and categories it made: a rolled-back test's are not
-    kept."""
-    from apps.storefront import menu
+    """Each test reads the locations and categories it made and renders its own pages: a
+    rolled-back test's are not kept."""
+    from apps.storefront import fragments, menu
     from apps.stores import directory
 
     directory.forget()
     menu.forget()
+    fragments.forget()
 
 
 @pytest.fixture(autouse=True)

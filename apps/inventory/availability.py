@@ -24,6 +24,19 @@ class ProductAvailability:
     delivery_units: int = 0
 
     @property
+    def shown(self) -> tuple:
+        """What a page says of it, as plain values (a kept fragment's key)."""
+        return (
+            self.store and self.store.pk,
+            self.store_units,
+            in_words(self.ready_at) if self.ready_at else "",
+            tuple(
+                (s.pk, units, distance and round(distance)) for s, units, distance in self.nearby
+            ),
+            self.delivery_units,
+        )
+
+    @property
     def store_message(self) -> str:
         if self.store is None:
             return ""

@@ -97,23 +97,32 @@ def mark_stocked(results, *, quantities: Mapping[int, int]):
     return results
 
 
+def warehouse_records() -> Prefetch:
+    """Prefetch only the warehouse's stock record of each product (the price, and the stock
+    for delivery): reading every location's would grow with the number of stores."""
+    return Prefetch(
+        "stockrecords", queryset=StockRecord.objects.filter(partner__location__kind="warehouse")
+    )
+
+
+#: What rendering a product card reads beyond the product's row and price.
+CARD_EXTRAS = ("children", "product_options", "product_class__options", "images")
+
+
 def listing_queryset():
     """Products with what a product card needs, and only the warehouse's stock record:
     Oscar's base queryset would fetch every location's record of every product."""
     return (
         Product.objects.base_queryset()
         .prefetch_related(None)
-        .prefetch_related(
-            "children",
-            "product_options",
-            "product_class__options",
-            "images",
-            Prefetch(
-                "stockrecords",
-                queryset=StockRecord.objects.filter(partner__location__kind="warehouse"),
-            ),
-        )
+        .prefetch_related(*CARD_EXTRAS, warehouse_records())
     )
+
+
+def card_queryset():
+    """Products with what a kept product card's key names (the row, the class, the warehouse's
+    stock record); a card rendered anew reads ``CARD_EXTRAS`` for the cards it renders."""
+    return Product.objects.select_related("product_class").prefetch_related(warehouse_records())
 
 
 def with_store_units(products, store):
@@ -129,7 +138,7 @@ def with_store_units(products, store):
 def load_search_results(results, *, store=None) -> None:
     """Give a page of search results their products in one go (Haystack loads them one by one)."""
     ids = [int(r.pk) for r in results]
-    products = listing_queryset().in_bulk(ids)
+    products = card_queryset().in_bulk(ids)
     with_store_units(products.values(), store)
     for result in results:
         result._object = products.get(int(result.pk))

@@ -6,11 +6,9 @@ once there are hundreds of stores). Ours prefetches the warehouse record, the ca
 the product class, so indexing costs a few queries per batch instead of several per product.
 """
 
-from django.db.models import Prefetch
 from oscar.apps.search import search_indexes as oscar_indexes
-from oscar.core.loading import get_model
 
-StockRecord = get_model("partner", "StockRecord")
+from apps.inventory.selectors import warehouse_records
 
 
 class ProductIndex(oscar_indexes.ProductIndex):
@@ -19,13 +17,7 @@ class ProductIndex(oscar_indexes.ProductIndex):
             super()
             .index_queryset(using)
             .select_related("product_class", "parent__product_class")
-            .prefetch_related(
-                Prefetch(
-                    "stockrecords",
-                    queryset=StockRecord.objects.filter(partner__location__kind="warehouse"),
-                ),
-                "categories",
-            )
+            .prefetch_related(warehouse_records(), "categories")
         )
 
     def prepare_category(self, obj):

@@ -1,9 +1,14 @@
-"""Reads for the storefront's home page, in a fixed number of queries."""
+"""Reads for the storefront's pages, in a fixed number of queries."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from oscar.core.loading import get_model
 
-from apps.inventory.selectors import listing_queryset, with_store_units
+from apps.inventory.availability import ProductAvailability, product_availability
+from apps.inventory.selectors import card_queryset, with_store_units
+from apps.stores.my_store import my_store
+
+from . import fragments
 
 Category = get_model("catalogue", "Category")
 
@@ -22,9 +27,61 @@ def featured_categories(limit: int = 12):
 def featured_products(*, store=None, limit: int = 8):
     """Newest public products, with my store's availability when there is one."""
     products = (
-        listing_queryset()
-        .browsable()
-        .filter(is_public=True)
-        .order_by("-date_created", "-pk")[:limit]
+        card_queryset().browsable().filter(is_public=True).order_by("-date_created", "-pk")[:limit]
     )
     return with_store_units(products, store)
+
+
+def availability_for(request, product) -> ProductAvailability:
+    """Availability of a product at the shopper's store, nearby stores and for delivery, looked
+    up once a request (the product page says it in several places)."""
+    known = request.__dict__.setdefault("_product_availability", {})
+    if product.pk not in known:
+        known[product.pk] = product_availability(product=product, store=my_store(request))
+    return known[product.pk]
+
+
+def stock_record_shown(record) -> tuple:
+    """What a page shows of a stock record (its price and stock), as plain values."""
+    if record is None:
+        return ()
+    return (
+        record.pk,
+        record.price,
+        record.price_currency,
+        record.num_in_stock,
+        record.num_allocated,
+    )
+
+
+def product_page_parts(request, product, strategy) -> tuple:
+    """Every value a product page's main part is rendered from beyond the catalogue's rows:
+    the product's row, its price and stock (a parent's: each child's) and what is said of its
+    availability."""
+    if product.is_parent:
+        children = product.children.prefetch_related("stockrecords")
+        stock = tuple(
+            (child.pk, child.date_updated, stock_record_shown(strategy.select_stockrecord(child)))
+            for child in children
+        )
+    else:
+        stock = stock_record_shown(strategy.select_stockrecord(product))
+    return (product.pk, product.date_updated, stock, availability_for(request, product).shown)
+
+
+def recommended_products(request, product, limit: int = 6) -> list:
+    """The products recommended with this one, in ranking order, with my store's availability:
+    their ids kept per catalogue version (no query when a product has none, as most do)."""
+    key = f"storefront:recommended:{fragments.request_version(request)}:{product.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            product.primary_recommendations.order_by("-ranking", "pk").values_list(
+                "recommendation_id", flat=True
+            )[:limit]
+        )
+        cache.set(key, ids, fragments.TTL)
+    if not ids:
+        return []
+    found = card_queryset().filter(is_public=True).in_bulk(ids)
+    return with_store_units([found[i] for i in ids if i in found], my_store(request))

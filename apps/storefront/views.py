@@ -1,10 +1,13 @@
 from django.contrib.staticfiles import finders
+from django.db import transaction
 from django.http import FileResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
+from apps.inventory.selectors import warehouse_records
 from apps.stores.my_store import my_store
 
 from . import selectors
@@ -36,12 +39,21 @@ def favicon(request):
     )
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductDetailView(OscarProductDetailView):
-    """Oscar's product page, its product read with what the page shows of it: the class, the
-    images and every stock record (the price, and the warehouse's stock) in three queries, not
-    one each time the page asks."""
+    """Oscar's product page, its product read with the class and the warehouse's stock record
+    (the price); the page's main part is kept rendered for the values it shows
+    (``selectors.product_page_parts``), so the images, categories and attributes are read only
+    when it is rendered anew. It writes nothing, so it needs no transaction of its own."""
 
     def get_queryset(self):
         return Product.objects.select_related(
             "product_class", "parent__product_class"
-        ).prefetch_related("images", "stockrecords")
+        ).prefetch_related(warehouse_records())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page_parts"] = selectors.product_page_parts(
+            self.request, self.object, self.request.strategy
+        )
+        return ctx

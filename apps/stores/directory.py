@@ -47,6 +47,11 @@ def _version() -> str:
     return version
 
 
+def version() -> str:
+    """The locations' version this process goes by (what is kept from them names it)."""
+    return _version()
+
+
 def locations() -> list[Location]:
     """Every location (stores as ``Store``), by id, each with its hours and closed days from
     yesterday on prefetched. Treat them as read-only: they are shared by the process's requests."""

@@ -1,8 +1,8 @@
 """Oscar's search and category listings, with products loaded per page in bulk.
 
 Haystack hands each result's product over one query at a time (about six queries per product
-on Oscar's category page). Ours loads the page's products with their cards' data at once and
-adds the shopper's store: a badge on each card and an "available at my store" filter.
+on Oscar's category page). Ours loads the page's products with their cards' keys at once (the
+cards are kept rendered: ``omnishop_tags.product_cards``) and adds the shopper's store: a badge on each card and an "available at my store" filter.
 """
 
 from oscar.apps.search.views import base
@@ -12,6 +12,9 @@ from apps.stores.my_store import my_store
 
 
 class BaseSearchView(base.BaseSearchView):
+    #: The page's products are loaded by ``load_search_results``, not by Haystack as well.
+    load_all = False
+
     def only_my_store(self) -> bool:
         return self.request.GET.get("at_my_store") == "1" and my_store(self.request) is not None
 

@@ -1,11 +1,13 @@
 from django import template
+from django.db.models import prefetch_related_objects
+from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 
 from apps.checkout.services import basket_collect_status as collect_status
-from apps.inventory.availability import product_availability as lookup
+from apps.inventory.selectors import CARD_EXTRAS
 from apps.order import pickup_codes
 from apps.order.selectors import pickup_progress as progress
-from apps.storefront import menu
+from apps.storefront import fragments, menu, selectors
 from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
@@ -16,11 +18,13 @@ register = template.Library()
 def product_availability(context, product):
     """Availability of a product at the shopper's store, nearby stores and for delivery (looked
     up once a page: the product page says it in two places)."""
-    request = context["request"]
-    known = request.__dict__.setdefault("_product_availability", {})
-    if product.pk not in known:
-        known[product.pk] = lookup(product=product, store=my_store(request))
-    return known[product.pk]
+    return selectors.availability_for(context["request"], product)
+
+
+@register.simple_tag(takes_context=True)
+def recommended_products(context, product) -> list:
+    """Up to six products recommended with this one (``selectors.recommended_products``)."""
+    return selectors.recommended_products(context["request"], product)
 
 
 @register.simple_tag
@@ -108,6 +112,12 @@ def my_store_filter_url(context, on: bool):
 
 
 @register.filter
+def items_in(basket) -> int:
+    """Units in the basket (no query for a visitor who has no basket yet)."""
+    return basket.num_items if basket.pk else 0
+
+
+@register.filter
 def pickup_code_display(code):
     return pickup_codes.display(code)
 
@@ -117,3 +127,100 @@ def in_minutes(duration) -> str:
     """A timedelta as "15 minutes" (or "1 minute")."""
     minutes = max(round(duration.total_seconds() / 60), 1)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def card_templates(product) -> list[str]:
+    """Oscar's card templates, most particular first (as ``product_tags.render_product``)."""
+    return [
+        f"oscar/catalogue/partials/product/upc-{product.upc}.html",
+        f"oscar/catalogue/partials/product/class-{product.get_product_class().slug}.html",
+        "oscar/catalogue/partials/product.html",
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, items) -> list[str]:
+    """The product cards of a listing, each kept rendered for what it shows (the product's row,
+    its price and stock for delivery, my store and its units there, when a pickup would be
+    ready, whether it is in the first row): all fetched with one cache read, the missing ones
+    rendered and kept. ``items`` are products or search results. A parent's card (priced from
+    its children) and a signed-in shopper's are rendered each time."""
+    request = context["request"]
+    products = [getattr(item, "object", item) for item in items]  # a search result's product
+    store = my_store(request)
+    keep_them = not request.user.is_authenticated
+    version = fragments.request_version(request)
+    ready = my_store_ready(context)
+    keys = [
+        fragments.key(
+            "card",
+            (
+                product.pk,
+                product.date_updated,
+                selectors.stock_record_shown(request.strategy.select_stockrecord(product)),
+                store and store.pk,
+                getattr(product, "my_store_units", None),
+                ready,
+                position <= 2,
+            ),
+            version,
+        )
+        if keep_them and product is not None and not product.is_parent
+        else None
+        for position, product in enumerate(products, 1)
+    ]
+    kept = fragments.get_many([key for key in keys if key])
+    missing = [p for p, key in zip(products, keys, strict=True) if p and kept.get(key) is None]
+    prefetch_related_objects(missing, *CARD_EXTRAS)
+    csrf_token = context.get("csrf_token")
+    flat, new, cards = context.flatten(), {}, []
+    for position, (product, key) in enumerate(zip(products, keys, strict=True), 1):
+        if product is None:  # the index names a product that is gone
+            continue
+        html = kept.get(key) if key else None
+        if html is None:
+            html = select_template(card_templates(product)).render(
+                {**flat, "product": product, "forloop": {"counter": position}}
+            )
+            if key:
+                used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and csrf_token
+                new[key] = html = fragments.keep(html, str(csrf_token) if used else None)
+        cards.append(mark_safe(fragments.serve(html, csrf_token)))  # noqa: S308 - our templates' output
+    fragments.put_many(new)
+    return cards
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        request = context["request"]
+        if request.user.is_authenticated:
+            return self.nodelist.render(context)
+        parts = tuple(part.resolve(context) for part in self.parts)
+        key = fragments.key(self.name, parts, fragments.request_version(request))
+        csrf_token = context.get("csrf_token")
+        kept = fragments.get(key)
+        if kept is None:
+            html = self.nodelist.render(context)
+            # Only a page that rendered a form has read (and will send) its CSRF token.
+            used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and csrf_token
+            kept = fragments.keep(html, str(csrf_token) if used else None)
+            fragments.put(key, kept)
+        return fragments.serve(kept, csrf_token)
+
+
+@register.tag
+def kept(parser, token):
+    """``{% kept "name" value ... %}…{% endkept %}``: the enclosed markup rendered once for
+    each set of values and kept in the shared cache (``apps.storefront.fragments``): name every
+    value the markup shows that may change (stock, price, the shopper's store). Kept for
+    visitors who are not signed in: a signed-in shopper's pages name their own stock alerts,
+    wish lists and reviews, and are rendered each time."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("kept needs a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(b) for b in bits[2:]])

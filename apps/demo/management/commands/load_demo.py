@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from apps.demo.loader import DemoLoader
+from apps.storefront import fragments
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             progress=not no_progress and options["verbosity"] > 1,
             out=self.stdout,
         ).load()
+        fragments.forget()  # pages kept rendered from an earlier catalogue
         if not no_index:
             self.stdout.write("Rebuilding the search index...")
             call_command("update_index", remove=True, verbosity=0)
