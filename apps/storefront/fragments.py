@@ -10,28 +10,36 @@ is covered by one catalogue version, replaced on any change to those rows (at on
 on commit), the stores' version (names, hours: ``apps.stores.directory``) and the templates'
 own release, so a deploy never serves old markup.
 
-A form's CSRF token differs per visitor: it is kept as a placeholder and put back on the way
-out. Entries expire after ``TTL`` so the cache's size stays bounded.
+A form's CSRF token differs per visitor and a page's CSP nonce per request: each is kept as a
+placeholder and put back on the way out. Entries expire after ``TTL`` so the cache's size stays
+bounded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from oscar.templatetags.history_tags import get_back_button
 
 from apps.stores import directory
+from apps.stores.my_store import my_store
 from config.cache import CacheVersion
 
 VERSION = CacheVersion("storefront:catalogue-version")
 #: How long a kept fragment lives unless its key changes first (bounds the cache's size).
 TTL = 3600
-#: Stands in for the visitor's CSRF token in a kept fragment.
+#: Stand in for the visitor's CSRF token and the page's CSP nonce in kept markup.
 CSRF_PLACEHOLDER = "__omnishop-csrf-token__"
+NONCE_PLACEHOLDER = "__omnishop-csp-nonce__"
 #: Rows whose change changes what fragments show, beyond the values in their keys.
 CATALOGUE_APPS = {"catalogue", "reviews"}
 
@@ -56,14 +64,24 @@ def key(name: str, parts, version: str | None = None) -> str:
     return f"storefront:fragment:{name}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
 
 
-def keep(html: str, csrf_token: str | None) -> str:
-    """A rendered fragment as it is kept: without the visitor's CSRF token."""
-    return html.replace(csrf_token, CSRF_PLACEHOLDER) if csrf_token else html
+def keep(html: str, request, csrf_token=None) -> str:
+    """Markup as it is kept: without the visitor's CSRF token (when rendering it read the
+    token: ``csrf_token`` is the value the template was given) and the page's CSP nonce."""
+    if csrf_token is not None and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        html = html.replace(str(csrf_token), CSRF_PLACEHOLDER)
+    nonce = request.__dict__.get("_csp_nonce")
+    return html.replace(nonce, NONCE_PLACEHOLDER) if isinstance(nonce, str) else html
 
 
-def serve(kept: str, csrf_token) -> str:
-    """A kept fragment for this visitor (their CSRF token put back, read only if needed)."""
-    return kept.replace(CSRF_PLACEHOLDER, str(csrf_token)) if CSRF_PLACEHOLDER in kept else kept
+def serve(kept: str, request, csrf_token=None) -> str:
+    """Kept markup for this visitor: their CSRF token and this page's nonce put back (each read,
+    and so sent, only when the markup has a place for it)."""
+    if CSRF_PLACEHOLDER in kept:
+        token = get_token(request) if csrf_token is None else str(csrf_token)
+        kept = kept.replace(CSRF_PLACEHOLDER, token)
+    if NONCE_PLACEHOLDER in kept:
+        kept = kept.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))
+    return kept
 
 
 def request_version(request) -> str:
@@ -103,3 +121,69 @@ def forget() -> None:
 post_save.connect(catalogue_changed, dispatch_uid="storefront-fragments-save")
 post_delete.connect(catalogue_changed, dispatch_uid="storefront-fragments-delete")
 m2m_changed.connect(catalogue_changed, dispatch_uid="storefront-fragments-m2m")
+
+
+class KeptPage:
+    """A page kept whole for a visitor who has nothing of their own on it yet: not signed in,
+    no basket, no message waiting, no query string (unless ``kept_with_query``). The key is
+    the address, my store, the back link and ``kept_page_parts(context)``: every value the page is rendered from beyond the catalogue's
+    and stores' versions (``None``: render it each time). The visitor's CSRF token and the
+    page's CSP nonce are put back on the way out."""
+
+    #: Whether the page is kept for an address with a query string too (a listing's search,
+    #: facets, sort and page number: the query is then part of the key).
+    kept_with_query = False
+    #: The visitor's own parts of the page, each marked in its template
+    #: (``<!--own:NAME-->…<!--/own:NAME-->``): cut out of the kept page and rendered for each
+    #: visitor by the view's ``own_NAME()``.
+    own_parts: tuple[str, ...] = ()
+
+    def kept_page_parts(self, context) -> tuple | None:
+        return None
+
+    def shared_page(self) -> bool:
+        request = self.request
+        return not (
+            request.user.is_authenticated
+            or (request.GET and not self.kept_with_query)
+            or request.basket.pk
+            or len(messages.get_messages(request))
+        )
+
+    def render_to_response(self, context, **kwargs):
+        request = self.request
+        parts = self.kept_page_parts(context) if self.shared_page() else None
+        if parts is None:
+            return super().render_to_response(context, **kwargs)
+        back = get_back_button({"request": request})
+        store = my_store(request)
+        page_key = key(
+            "page",
+            (
+                request.path,
+                sorted(request.GET.lists()),
+                store and store.pk,
+                back and (back["url"], back["title"]),
+                parts,
+            ),
+            request_version(request),
+        )
+        kept = get(page_key)
+        if kept is not None:
+            html = serve(kept, request)
+            for name in self.own_parts:
+                html = html.replace(own_placeholder(name), getattr(self, f"own_{name}")())
+            return HttpResponse(html)
+        context["csrf_token"] = token = get_token(request)  # the value to find in the page
+        response = super().render_to_response(context, **kwargs).render()
+        html = response.content.decode()
+        for name in self.own_parts:
+            html = re.sub(
+                f"<!--own:{name}-->.*?<!--/own:{name}-->", own_placeholder(name), html, flags=re.S
+            )
+        put(page_key, keep(html, request, token))
+        return response
+
+
+def own_placeholder(name: str) -> str:
+    return f"__omnishop-own:{name}__"

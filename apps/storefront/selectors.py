@@ -6,6 +6,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory.availability import ProductAvailability, product_availability
 from apps.inventory.selectors import card_queryset, with_store_units
+from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
 from . import fragments
@@ -54,6 +55,39 @@ def stock_record_shown(record) -> tuple:
     )
 
 
+def my_store_ready(request) -> str:
+    """When an order placed now could be collected at the shopper's store ("today at 15:00"),
+    worked out once a request; "" without a store that collects."""
+    if "_my_store_ready" not in request.__dict__:
+        store = my_store(request)
+        when = ready_time(store) if store is not None and store.click_and_collect else None
+        request._my_store_ready = in_words(when) if when else ""
+    return request._my_store_ready
+
+
+def card_parts(request, product) -> tuple:
+    """Every value a product card is rendered from beyond the catalogue's rows: the product's
+    row, its price and stock for delivery, my store, its units there and when a pickup would
+    be ready."""
+    store = my_store(request)
+    return (
+        product.pk,
+        product.date_updated,
+        stock_record_shown(request.strategy.select_stockrecord(product)),
+        store and store.pk,
+        getattr(product, "my_store_units", None),
+        my_store_ready(request),
+    )
+
+
+def cards_parts(request, products) -> tuple | None:
+    """``card_parts`` of each card of a page; None when one cannot be named that way (a parent,
+    priced from its children; a product gone from the database)."""
+    if any(product is None or product.is_parent for product in products):
+        return None
+    return tuple(card_parts(request, product) for product in products)
+
+
 def product_page_parts(request, product, strategy) -> tuple:
     """Every value a product page's main part is rendered from beyond the catalogue's rows:
     the product's row, its price and stock (a parent's: each child's) and what is said of its
@@ -71,7 +105,15 @@ def product_page_parts(request, product, strategy) -> tuple:
 
 def recommended_products(request, product, limit: int = 6) -> list:
     """The products recommended with this one, in ranking order, with my store's availability:
-    their ids kept per catalogue version (no query when a product has none, as most do)."""
+    their ids kept per catalogue version (no query when a product has none, as most do); read
+    once a request."""
+    known = request.__dict__.setdefault("_recommended_products", {})
+    if product.pk not in known:
+        known[product.pk] = _recommended_products(request, product, limit)
+    return known[product.pk]
+
+
+def _recommended_products(request, product, limit: int) -> list:
     key = f"storefront:recommended:{fragments.request_version(request)}:{product.pk}"
     ids = cache.get(key)
     if ids is None:

@@ -1,6 +1,7 @@
 from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.http import FileResponse
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -10,16 +11,21 @@ from oscar.core.loading import get_class, get_model
 from apps.inventory.selectors import warehouse_records
 from apps.stores.my_store import my_store
 
-from . import selectors
+from . import fragments, selectors
 
 Product = get_model("catalogue", "Product")
 OscarProductDetailView = get_class("catalogue.views", "ProductDetailView")
+CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")
 
 
-class HomeView(TemplateView):
-    """The storefront home page: featured categories and products, and the store finder."""
+class HomeView(fragments.KeptPage, TemplateView):
+    """The storefront home page: featured categories and products, and the store finder; kept
+    whole for the cards' values (the categories change with the catalogue's version)."""
 
     template_name = "storefront/home.html"
+
+    def kept_page_parts(self, context):
+        return selectors.cards_parts(self.request, context["products"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -40,7 +46,7 @@ def favicon(request):
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
-class ProductDetailView(OscarProductDetailView):
+class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
     """Oscar's product page, its product read with the class and the warehouse's stock record
     (the price); the page's main part is kept rendered for the values it shows
     (``selectors.product_page_parts``), so the images, categories and attributes are read only
@@ -57,3 +63,20 @@ class ProductDetailView(OscarProductDetailView):
             self.request, self.object, self.request.strategy
         )
         return ctx
+
+    own_parts = ("recently_viewed",)
+
+    def own_recently_viewed(self) -> str:
+        """ "Recently viewed" as Oscar's ``recently_viewed_products`` tag renders it."""
+        viewed = [p for p in CustomerHistoryManager.get(self.request) if p != self.object]
+        return render_to_string(
+            "oscar/customer/history/recently_viewed_products.html",
+            {"products": viewed, "request": self.request},
+        )
+
+    def kept_page_parts(self, context):
+        # The recommended products' cards: their own prices and stock.
+        cards = selectors.cards_parts(
+            self.request, selectors.recommended_products(self.request, self.object)
+        )
+        return None if cards is None else (context["page_parts"], cards)

@@ -85,7 +85,9 @@ def test_the_next_page_shows_the_stock_after_each_kind_of_change(
         stores = client.get(reverse("api:stores"), finder).json()
         return next(s["available"] for s in stores if s["code"] == "leeds")
 
+    client.get(url)  # shows the message "your store is Leeds" once
     assert message(2) in client.get(url).content.decode()  # read (and kept, if anything is)
+    assert client.get(url).content.decode().count(message(2)) == 1  # as kept
     assert leeds_in_the_finder() == 2
     change(shop, manager)
     assert message(left) in client.get(url).content.decode()

@@ -5,8 +5,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.inventory import services
@@ -93,20 +91,3 @@ def test_prices_are_the_same_whatever_the_store(shop, client):
     for code in ("leeds", "york"):
         choose(client, code)
         assert f"£{price}" in client.get(url).content.decode()
-
-
-def test_product_page_queries_do_not_grow_with_the_number_of_stores(shop, client):
-    choose(client, "leeds")
-    url = shop["lamp"].get_absolute_url()
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for i in range(25):
-        store = StoreFactory(
-            code=f"more-{i}", name=f"More {i}", latitude=53 + i / 50, longitude=-1.5
-        )
-        stock(store, shop["lamp"], 1)
-    client.get(url)  # each process reads the stores again once after they change
-    with CaptureQueriesContext(connection) as many:
-        client.get(url)
-    assert len(many.captured_queries) == len(few.captured_queries) <= 14

@@ -8,7 +8,6 @@ from apps.inventory.selectors import CARD_EXTRAS
 from apps.order import pickup_codes
 from apps.order.selectors import pickup_progress as progress
 from apps.storefront import fragments, menu, selectors
-from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
 register = template.Library()
@@ -67,12 +66,7 @@ def store_units(product):
 def my_store_ready(context) -> str:
     """When an order placed now could be collected at the shopper's store ("today at 15:00"),
     worked out once a page; "" without a store that collects."""
-    request = context["request"]
-    if not hasattr(request, "_my_store_ready"):
-        store = my_store(request)
-        when = ready_time(store) if store is not None and store.click_and_collect else None
-        request._my_store_ready = in_words(when) if when else ""
-    return request._my_store_ready
+    return selectors.my_store_ready(context["request"])
 
 
 #: Facet values that narrow nothing down.
@@ -147,24 +141,10 @@ def product_cards(context, items) -> list[str]:
     its children) and a signed-in shopper's are rendered each time."""
     request = context["request"]
     products = [getattr(item, "object", item) for item in items]  # a search result's product
-    store = my_store(request)
     keep_them = not request.user.is_authenticated
     version = fragments.request_version(request)
-    ready = my_store_ready(context)
     keys = [
-        fragments.key(
-            "card",
-            (
-                product.pk,
-                product.date_updated,
-                selectors.stock_record_shown(request.strategy.select_stockrecord(product)),
-                store and store.pk,
-                getattr(product, "my_store_units", None),
-                ready,
-                position <= 2,
-            ),
-            version,
-        )
+        fragments.key("card", (selectors.card_parts(request, product), position <= 2), version)
         if keep_them and product is not None and not product.is_parent
         else None
         for position, product in enumerate(products, 1)
@@ -183,9 +163,8 @@ def product_cards(context, items) -> list[str]:
                 {**flat, "product": product, "forloop": {"counter": position}}
             )
             if key:
-                used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and csrf_token
-                new[key] = html = fragments.keep(html, str(csrf_token) if used else None)
-        cards.append(mark_safe(fragments.serve(html, csrf_token)))  # noqa: S308 - our templates' output
+                new[key] = html = fragments.keep(html, request, csrf_token)
+        cards.append(mark_safe(fragments.serve(html, request, csrf_token)))  # noqa: S308 - our templates' output
     fragments.put_many(new)
     return cards
 
@@ -203,12 +182,9 @@ class KeptNode(template.Node):
         csrf_token = context.get("csrf_token")
         kept = fragments.get(key)
         if kept is None:
-            html = self.nodelist.render(context)
-            # Only a page that rendered a form has read (and will send) its CSRF token.
-            used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and csrf_token
-            kept = fragments.keep(html, str(csrf_token) if used else None)
+            kept = fragments.keep(self.nodelist.render(context), request, csrf_token)
             fragments.put(key, kept)
-        return fragments.serve(kept, csrf_token)
+        return fragments.serve(kept, request, csrf_token)
 
 
 @register.tag
