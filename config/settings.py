@@ -158,7 +158,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.KeepRowsOthersReferTo",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    "apps.storefront.basket.BasketMiddleware",  # Oscar's, without offers the shop has not got
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",

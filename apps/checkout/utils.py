@@ -2,7 +2,26 @@ from oscar.apps.checkout import utils
 
 
 class CheckoutSessionData(utils.CheckoutSessionData):
-    """Oscar's checkout session, plus the store a click-and-collect order goes to."""
+    """Oscar's checkout session, plus the store a click-and-collect order goes to. Reading it
+    writes nothing: Oscar's starts an empty checkout in the session when it is first read, so
+    every visitor's basket page (which asks how the basket will be fulfilled) created a session
+    row and sent a session cookie."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def _check_namespace(self, namespace):
+        data = self.request.session.setdefault(self.SESSION_KEY, {})
+        if namespace not in data:
+            data[namespace] = {}
+            self.request.session.modified = True
+
+    def _flush_namespace(self, namespace):
+        self._check_namespace(namespace)
+        super()._flush_namespace(namespace)
+
+    def _get(self, namespace, key, default=None):
+        return self.request.session.get(self.SESSION_KEY, {}).get(namespace, {}).get(key, default)
 
     def collect_at(self, location_id: int, *, name: str = "", phone: str = "") -> None:
         self._set("fulfilment", "collect_location_id", location_id)

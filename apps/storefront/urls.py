@@ -4,7 +4,7 @@ order pages (Oscar's URLs, our views), "I'm here" and cancelling (mounted by ``c
 from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 
-from . import account, stores, views
+from . import account, basket, stores, views
 
 stores_urls = (
     [
@@ -36,9 +36,10 @@ pickup_urls = (
 
 #: Oscar's page URLs answered by our views, mounted before Oscar's: the order pages
 #: (``customer:order``, ``customer:anon-order``, which every e-mail links to) with the collect
-#: panel, two account pages that failed on a line or product that doesn't exist, and the
-#: product page.
+#: panel, two account pages that failed on a line or product that doesn't exist, the basket
+#: (no offer lookups in a shop without offers) and the product page.
 oscar_pages = [
+    path("basket/", basket.BasketView.as_view()),
     path(
         "accounts/orders/<str:order_number>/",
         login_required(account.OrderView.as_view()),

@@ -68,7 +68,9 @@ class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
 
     def own_recently_viewed(self) -> str:
         """ "Recently viewed" as Oscar's ``recently_viewed_products`` tag renders it."""
-        viewed = [p for p in CustomerHistoryManager.get(self.request) if p != self.object]
+        viewed_ids = CustomerHistoryManager.extract(self.request)
+        others = {i for i in viewed_ids if isinstance(i, int)} - {self.object.pk}
+        viewed = others and [p for p in CustomerHistoryManager.get(self.request) if p.pk in others]
         return render_to_string(
             "oscar/customer/history/recently_viewed_products.html",
             {"products": viewed, "request": self.request},
