@@ -100,3 +100,22 @@ def test_each_query_string_is_kept_as_its_own_page(demo, client):  # noqa: F811
         kept(client, "/catalogue/").content.split(b"csrfmiddlewaretoken")[0]
         == (first.content.split(b"csrfmiddlewaretoken")[0])
     )
+
+
+def test_a_plain_get_starts_no_session(shop):
+    visitor = Client()
+    visitor.post(f"/basket/add/{shop['lamp'].pk}/", {"quantity": 1})
+    visitor.cookies.pop("sessionid", None)
+    for url in ("/", shop["lamp"].get_absolute_url(), "/basket/"):
+        response = visitor.get(url)
+        assert response.status_code == 200
+        assert "sessionid" not in response.cookies, url
+
+
+def test_a_garbled_history_cookie_is_ignored(shop):
+    url = shop["lamp"].get_absolute_url()
+    Client().get(url)
+    visitor = Client()
+    for value in ('[[1], "x", {"a": 1}]', "not json", '"text"'):
+        visitor.cookies["oscar_history"] = value
+        assert visitor.get(url).status_code == 200
