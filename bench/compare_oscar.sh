@@ -9,14 +9,16 @@
 # each page, Oscar and Omnishop taking turns, ROUNDS rounds (default 2). Then the shopper pages
 # (a basket of 3 lines; Omnishop's product page with "my store" chosen) the same way, and the SQL
 # queries of every page in both. Prints one table: req/s, p50, p99 and queries for both, and
-# the ratio of the mean req/s. Only ratios from one run mean anything: absolute figures swing
-# between machines and minutes.
+# the ratio of the mean req/s. Then each shop's worker memory after RSS_REQUESTS requests
+# (bench/rss_after.py; 0 skips it) and the server time of a guest's collect checkout from the
+# basket to the confirmation, CHECKOUTS times (bench/checkout_time.py). Only ratios from one run
+# mean anything: absolute figures swing between machines and minutes.
 #
 # Env: N_PRODUCTS (2000), ROUNDS (2), SEARCH_Q (lamp), COMPARE_DIR (var/compare),
 #   COMPARE_DATABASE (omnishop_compare; dropped and recreated), OSCAR_BASELINE_DB (oscar_baseline;
 #   dropped and recreated), COMPARE_REDIS_URL (redis://127.0.0.1:6379/13: a Redis database of the
 #   benchmark's own, emptied at the start), OSCAR_PORT (8521), OMNISHOP_PORT (8522), SKIP_SETUP=1
-#   (measure the shops already built in COMPARE_DIR).
+#   (measure the shops already built in COMPARE_DIR), RSS_REQUESTS (10000), CHECKOUTS (30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -142,3 +144,14 @@ for i in "${!names[@]}"; do
     < <(for r in $(seq "$ROUNDS"); do echo "${rate[o,$r,$i]} ${rate[p,$r,$i]}"; done)
 done
 echo "# p50/p99 and status from round 1 (status: Oscar/Omnishop); queries: a repeat request in one process"
+
+# --- memory after RSS_REQUESTS requests (default 10,000), then a guest's collect checkout ------
+if [ "${RSS_REQUESTS:-10000}" != 0 ]; then
+  step "memory: ${RSS_REQUESTS:-10000} requests on each shop (products, listings, search, basket)"
+  o_rss=$(python3 bench/rss_after.py "$OSCAR" "${RSS_REQUESTS:-10000}" "${pids[0]}" /catalogue/ "$OCAT" "/search/?q=$Q" "/basket/|$O_BASKET")
+  p_rss=$(python3 bench/rss_after.py "$OURS" "${RSS_REQUESTS:-10000}" "${pids[1]}" /catalogue/ "$PCAT" "/search/?q=$Q" "/basket/|$P_BASKET")
+  o_max=$(grep -oE 'max=[0-9.]+' <<<"$o_rss" | cut -d= -f2); p_max=$(grep -oE 'max=[0-9.]+' <<<"$p_rss" | cut -d= -f2)
+  echo "# worker memory (MB) after ${RSS_REQUESTS:-10000} requests: Oscar $o_rss; Omnishop $p_rss; ratio of the largest $(awk -v o="$o_max" -v p="$p_max" 'BEGIN{printf "%.2fx", p / o}')"
+fi
+step "a guest's click-and-collect checkout, ${CHECKOUTS:-30} times, one shopper at a time"
+echo "# guest collect checkout, basket to confirmation (Omnishop): $($PY bench/checkout_time.py "$OURS" "${CHECKOUTS:-30}")"

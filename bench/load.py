@@ -10,17 +10,16 @@ Shoppers and staff are threads in this process speaking plain HTTP (urllib, cook
 everything goes through gunicorn, Django's middleware and the database like a real visit.
 """
 
-import http.cookiejar
 import os
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections import defaultdict
 
+import _visitor
 from _setup import BENCH_URL, ROOT, percentiles, setup
 
 setup()
@@ -52,50 +51,21 @@ placed_at = []  # when each order was placed (monotonic clock)
 lock = threading.Lock()
 
 
-class Visitor:
-    """A browser-like HTTP client: keeps cookies, sends Django's CSRF token on POST."""
+class Visitor(_visitor.Visitor):
+    """Records each step's latency and the outcomes that matter under load."""
 
     def __init__(self, token=None):
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
-        )
-        self.token = token
-
-    def csrf(self):
-        return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
+        super().__init__(BASE, token)
 
     def request(self, step, path, data=None, json_body=None):
-        headers = {"Referer": BASE + "/"}
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if json_body is not None:
-            body = json_body.encode()
-            headers["Content-Type"] = "application/json"
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        started = time.perf_counter()
-        try:
-            with self.opener.open(urllib.request.Request(BASE + path, body, headers)) as response:
-                status, location, text = response.status, "", response.read().decode()
-        except urllib.error.HTTPError as redirect_or_error:
-            status = redirect_or_error.code
-            location = redirect_or_error.headers.get("Location", "")
-            text = redirect_or_error.read().decode()
+        status, location, text, ms = self.fetch(path, data, json_body)
         with lock:
-            timings[step].append((time.perf_counter() - started) * 1000)
+            timings[step].append(ms)
             if status >= 500:
                 outcomes["server errors"] += 1
             if status == 409:  # a colleague moved the order first: refused, nothing changed
                 outcomes["staff refused: wrong state (409)"] += 1
         return status, location, text
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 302 is an answer to look at, as in Django's test client
 
 
 def shopper(n, product, deadline):
