@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
+from django.utils.functional import Promise
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,21 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = FailSoftRedisCacheClient
+
+
+def stable(value) -> str:
+    """A text for the value that is the same in every process, for a cache key: sets sorted,
+    mappings by key, classes by name, lazy translations as their text."""
+    if isinstance(value, set | frozenset | list | tuple):
+        items = [stable(v) for v in value]
+        return "[" + ",".join(sorted(items) if isinstance(value, set | frozenset) else items) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{stable(k)}:{stable(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, Promise):
+        return repr(str(value))
+    return repr(value)
 
 
 class CacheVersion:

@@ -15,23 +15,11 @@ import hashlib
 from django.core.cache import cache
 from haystack.backends import whoosh_backend
 
-from config.cache import CacheVersion
+from config.cache import CacheVersion, stable
 
 VERSION = CacheVersion("search:index-version")
 #: How long an answer is kept unless the index changes first (bounds the cache's size).
 TTL = 600
-
-
-def stable(value) -> str:
-    """A text for the value that is the same in every process (sets sorted, classes named)."""
-    if isinstance(value, set | frozenset | list | tuple):
-        items = [stable(v) for v in value]
-        return "[" + ",".join(sorted(items) if isinstance(value, set | frozenset) else items) + "]"
-    if isinstance(value, dict):
-        return "{" + ",".join(sorted(f"{k}:{stable(v)}" for k, v in value.items())) + "}"
-    if isinstance(value, type):
-        return f"{value.__module__}.{value.__qualname__}"
-    return repr(value)
 
 
 class KeptAnswers:

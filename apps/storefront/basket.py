@@ -17,8 +17,11 @@ from oscar.core.loading import get_class, get_model
 
 from config.cache import CacheVersion
 
+from . import fragments, selectors
+
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 OscarBasketView = get_class("basket.views", "BasketView")
+CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 VERSION = CacheVersion("storefront:offers-version")
 
 
@@ -50,9 +53,22 @@ class BasketMiddleware(middleware.BasketMiddleware):
             super().apply_offers_to_basket(request, basket)
 
 
-class BasketView(OscarBasketView):
+class BasketView(fragments.KeptPage, OscarBasketView):
+    """Oscar's basket page, kept whole for a visitor who is not signed in for the values it is
+    rendered from (``selectors.basket_page_parts``): viewed again unchanged, it is not rendered
+    again."""
+
+    kept_with_basket = True
+
     def get_upsell_messages(self, basket):
         return super().get_upsell_messages(basket) if offers_exist() else []
+
+    def kept_page_parts(self, context):
+        if offers_exist():
+            return None  # what an offer says depends on more than the lines
+        return selectors.basket_page_parts(
+            self.request, self.request.basket, CheckoutSessionData(self.request)
+        )
 
 
 post_save.connect(VERSION.changed, sender=ConditionalOffer, dispatch_uid="offers-exist-save")

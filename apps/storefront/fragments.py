@@ -8,7 +8,7 @@ request renders anew, so a kept fragment is never stale and nothing has to be to
 it. What the key cannot name cheaply (categories, images, attributes, recommendations, reviews)
 is covered by one catalogue version, replaced on any change to those rows (at once and again
 on commit), the stores' version (names, hours: ``apps.stores.directory``) and the templates'
-own release, so a deploy never serves old markup.
+own release (a hash of the code), so a deploy never serves old markup.
 
 A form's CSRF token differs per visitor and a page's CSP nonce per request: each is kept as a
 placeholder and put back on the way out. Entries expire after ``TTL`` so the cache's size stays
@@ -22,6 +22,7 @@ import re
 from functools import cache as once
 from pathlib import Path
 
+import oscar
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -32,7 +33,7 @@ from oscar.templatetags.history_tags import get_back_button
 
 from apps.stores import directory
 from apps.stores.my_store import my_store
-from config.cache import CacheVersion
+from config.cache import CacheVersion, stable
 
 VERSION = CacheVersion("storefront:catalogue-version")
 #: How long a kept fragment lives unless its key changes first (bounds the cache's size).
@@ -46,21 +47,22 @@ CATALOGUE_APPS = {"catalogue", "reviews"}
 
 @once
 def release() -> str:
-    """The storefront templates' own version: a hash of every template file the shop
-    overrides (a deploy that changes one renders everything anew)."""
-    digest = hashlib.blake2b(digest_size=8)
-    for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted(Path(folder).rglob("*.html")):
-            digest.update(str(path).encode())
+    """The code's own version: a hash of the shop's templates and Python code and Oscar's
+    version (a deploy that changes what a page says renders everything anew)."""
+    digest = hashlib.blake2b(oscar.VERSION.__repr__().encode(), digest_size=8)
+    folders = [(Path(d), "*.html") for d in settings.TEMPLATES[0]["DIRS"]]
+    for folder, pattern in [*folders, (Path(settings.BASE_DIR) / "apps", "*.py")]:
+        for path in sorted(folder.rglob(pattern)):
+            digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def key(name: str, parts, version: str | None = None) -> str:
-    """The cache key of fragment ``name`` rendered from ``parts`` (values with a stable
-    ``repr``), under ``version`` (``request_version``; the catalogue's when not given)."""
+    """The cache key of fragment ``name`` rendered from ``parts`` (plain values, sets, lists and
+    mappings of them), under ``version`` (``request_version``; the catalogue's when not given)."""
     version = VERSION.current() if version is None else version
-    raw = repr((release(), version, parts)).encode()
+    raw = stable((release(), version, parts)).encode()
     return f"storefront:fragment:{name}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
 
 
@@ -124,8 +126,9 @@ m2m_changed.connect(catalogue_changed, dispatch_uid="storefront-fragments-m2m")
 
 
 class KeptPage:
-    """A page kept whole for a visitor who has nothing of their own on it yet: not signed in,
-    no basket, no message waiting, no query string (unless ``kept_with_query``). The key is
+    """A page kept whole for a visitor who has nothing of their own on it yet: a GET, not signed
+    in, no basket (unless ``kept_with_basket``), no message waiting, no query string (unless
+    ``kept_with_query``). The key is
     the address, my store, the back link and ``kept_page_parts(context)``: every value the page is rendered from beyond the catalogue's
     and stores' versions (``None``: render it each time). The visitor's CSRF token and the
     page's CSP nonce are put back on the way out."""
@@ -133,6 +136,9 @@ class KeptPage:
     #: Whether the page is kept for an address with a query string too (a listing's search,
     #: facets, sort and page number: the query is then part of the key).
     kept_with_query = False
+    #: Whether the page is kept for a visitor with a basket (the basket page: its key names the
+    #: basket's lines).
+    kept_with_basket = False
     #: The visitor's own parts of the page, each marked in its template
     #: (``<!--own:NAME-->…<!--/own:NAME-->``): cut out of the kept page and rendered for each
     #: visitor by the view's ``own_NAME()``.
@@ -143,10 +149,10 @@ class KeptPage:
 
     def shared_page(self) -> bool:
         request = self.request
-        return not (
+        return request.method == "GET" and not (
             request.user.is_authenticated
             or (request.GET and not self.kept_with_query)
-            or request.basket.pk
+            or (request.basket.pk and not self.kept_with_basket)
             or len(messages.get_messages(request))
         )
 

@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from oscar.core.loading import get_model
 
+from apps.checkout.services import BasketCollectStatus
+from apps.checkout.services import basket_collect_status as collect_status
 from apps.inventory.availability import ProductAvailability, product_availability
 from apps.inventory.selectors import card_queryset, with_store_units
 from apps.stores.hours import in_words, ready_time
@@ -127,3 +129,47 @@ def _recommended_products(request, product, limit: int) -> list:
         return []
     found = card_queryset().filter(is_public=True).in_bulk(ids)
     return with_store_units([found[i] for i in ids if i in found], my_store(request))
+
+
+def basket_collect_status(request, basket) -> BasketCollectStatus | None:
+    """Whether each basket line can be collected at the shopper's store (None: no store), and
+    the nearest store with everything when it cannot; worked out once a request."""
+    if "_basket_collect_status" not in request.__dict__:
+        store = my_store(request)
+        empty = store is None or basket.is_empty
+        request._basket_collect_status = None if empty else collect_status(basket, store)
+    return request._basket_collect_status
+
+
+def basket_page_parts(request, basket, checkout_session) -> tuple:
+    """Every value the basket page is rendered from beyond the catalogue's rows: each line
+    (its product's row, options, quantity, the price it was added at, the warehouse's price
+    and stock now), my store with what it has of each line (and the store with everything
+    when it lacks some), when a pickup would be ready and how the shopper chose to be served."""
+    strategy = request.strategy
+    lines = tuple(
+        (
+            line.pk,
+            line.product_id,
+            line.product.date_updated,
+            line.quantity,
+            line.price_excl_tax,
+            line.price_incl_tax,
+            line.stockrecord_id,
+            tuple((a.option_id, a.value) for a in line.attributes.all()),
+            stock_record_shown(strategy.select_stockrecord(line.product)),
+        )
+        for line in basket.all_lines()
+    )
+    status = basket_collect_status(request, basket)
+    store = my_store(request)
+    return (
+        basket.pk,
+        lines,
+        store and store.pk,
+        status
+        and (tuple(units for _, units in status.lines), getattr(status.alternative, "pk", 0)),
+        my_store_ready(request),
+        checkout_session.is_fulfilment_chosen(),
+        checkout_session.collect_location_id(),
+    )

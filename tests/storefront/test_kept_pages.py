@@ -119,3 +119,16 @@ def test_a_garbled_history_cookie_is_ignored(shop):
     for value in ('[[1], "x", {"a": 1}]', "not json", '"text"'):
         visitor.cookies["oscar_history"] = value
         assert visitor.get(url).status_code == 200
+
+
+def test_a_kept_basket_page_follows_the_basket_and_the_stock(shop, manager):
+    visitor = Client()
+    visitor.post("/stores/leeds/choose/")
+    visitor.post(f"/basket/add/{shop['lamp'].pk}/", {"quantity": 1})
+    body = " ".join(kept(visitor, "/basket/").content.decode().split())
+    assert "can be collected" in body
+    instore.count_shelf(location=shop["leeds"], product_id=shop["lamp"].pk, counted=0, by=manager)
+    body = " ".join(visitor.get("/basket/").content.decode().split())
+    assert "not available at this store" in body
+    visitor.post(f"/basket/add/{shop['lamp'].pk}/", {"quantity": 1})
+    assert 'value="2"' in kept(visitor, "/basket/").content.decode()  # the new quantity

@@ -3,12 +3,10 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 
-from apps.checkout.services import basket_collect_status as collect_status
 from apps.inventory.selectors import CARD_EXTRAS
 from apps.order import pickup_codes
 from apps.order.selectors import pickup_progress as progress
 from apps.storefront import fragments, menu, selectors
-from apps.stores.my_store import my_store
 
 register = template.Library()
 
@@ -35,10 +33,7 @@ def menu_categories() -> list[tuple[str, str]]:
 @register.simple_tag(takes_context=True)
 def basket_collect_status(context, basket):
     """Whether each basket line can be collected at the shopper's store (None: no store)."""
-    store = my_store(context["request"])
-    if store is None or basket.is_empty:
-        return None
-    return collect_status(basket, store)
+    return selectors.basket_collect_status(context["request"], basket)
 
 
 @register.simple_tag
