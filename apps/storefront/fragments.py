@@ -181,13 +181,16 @@ class KeptPage:
                 html = html.replace(own_placeholder(name), getattr(self, f"own_{name}")())
             return HttpResponse(html)
         context["csrf_token"] = token = get_token(request)  # the value to find in the page
-        response = super().render_to_response(context, **kwargs).render()
-        html = response.content.decode()
-        for name in self.own_parts:
-            html = re.sub(
-                f"<!--own:{name}-->.*?<!--/own:{name}-->", own_placeholder(name), html, flags=re.S
-            )
-        put(page_key, keep(html, request, token))
+        response = super().render_to_response(context, **kwargs)
+
+        def kept_once_rendered(response):  # after the middleware's additions (the basket)
+            html = response.content.decode()
+            for name in self.own_parts:
+                pattern = f"<!--own:{name}-->.*?<!--/own:{name}-->"
+                html = re.sub(pattern, own_placeholder(name), html, flags=re.S)
+            put(page_key, keep(html, request, token))
+
+        response.add_post_render_callback(kept_once_rendered)
         return response
 
 

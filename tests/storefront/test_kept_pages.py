@@ -18,8 +18,10 @@ BADGE = re.compile(r'class="[^"]*\bstore-badge\b[^"]*">\s*([^<]*)<')
 
 
 def kept(client, url):
-    """The page as a repeat visitor gets it: rendered once, then served as kept."""
-    client.get(url)
+    """The page as a repeat visitor gets it: rendered (once any message waiting was shown),
+    then served as kept."""
+    client.get(url)  # a message waiting ("added to your basket") is shown
+    client.get(url)  # rendered and kept
     response = client.get(url)
     assert response.status_code == 200
     rendered = [t.name for t in response.templates]
