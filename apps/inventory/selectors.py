@@ -49,9 +49,14 @@ def stock_records(*, location=None, text: str = "") -> QuerySet:
 
 @dataclass
 class Availability:
-    """Available to sell of each (product, location) pair asked about; missing pairs are 0."""
+    """Available to sell of each (product, location) pair asked about; missing pairs are 0.
+    ``locations``: the ids of the locations asked about (None: unknown)."""
 
     units: dict[tuple[int, int], int] = field(default_factory=dict)
+    locations: frozenset[int] | None = None
+
+    def covers(self, locations: Iterable) -> bool:
+        return self.locations is not None and set(_ids(locations)) <= self.locations
 
     def at(self, product, location) -> int:
         return self.units.get(
@@ -64,14 +69,32 @@ class Availability:
 
 def availability(*, products: Iterable, locations: Iterable) -> Availability:
     """Available to sell of each product at each location, in one query."""
+    locations = _ids(locations)
     rows = (
-        StockRecord.objects.filter(
-            product_id__in=_ids(products), partner__location__in=_ids(locations)
-        )
+        StockRecord.objects.filter(product_id__in=_ids(products), partner__location__in=locations)
         .annotate(ats=ats_expression())
         .values_list("product_id", "partner__location__id", "ats")
     )
-    return Availability({(pid, lid): ats for pid, lid, ats in rows})
+    return Availability({(pid, lid): ats for pid, lid, ats in rows}, frozenset(locations))
+
+
+def records_at(locations) -> Prefetch:
+    """Prefetch a product's stock records at these locations, each with its available to sell
+    (``ats``) and location (``location_id``): the price and the availability in one query."""
+    return Prefetch(
+        "stockrecords",
+        queryset=StockRecord.objects.filter(partner__location__in=_ids(locations)).annotate(
+            ats=ats_expression(), location_id=F("partner__location__id")
+        ),
+    )
+
+
+def availability_of(product, locations) -> Availability:
+    """``availability`` of one product from its stock records prefetched by ``records_at``."""
+    return Availability(
+        {(product.pk, r.location_id): r.ats for r in product.stockrecords.all()},
+        frozenset(_ids(locations)),
+    )
 
 
 def basket_quantities(basket) -> dict[int, int]:

@@ -38,10 +38,14 @@ def featured_products(*, store=None, limit: int = 8):
 def availability_for(request, product) -> ProductAvailability:
     """Availability of a product at the shopper's store, nearby stores and for delivery, looked
     up once a request (the product page says it in several places)."""
-    known = request.__dict__.setdefault("_product_availability", {})
-    if product.pk not in known:
-        known[product.pk] = product_availability(product=product, store=my_store(request))
-    return known[product.pk]
+    found = request.__dict__.setdefault("_product_availability", {})
+    if product.pk not in found:
+        found[product.pk] = product_availability(
+            product=product,
+            store=my_store(request),
+            known=getattr(product, "stock_at_named_locations", None),
+        )
+    return found[product.pk]
 
 
 def stock_record_shown(record) -> tuple:

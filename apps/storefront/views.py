@@ -8,7 +8,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
-from apps.inventory.selectors import warehouse_records
+from apps.inventory.availability import named_locations
+from apps.inventory.selectors import availability_of, records_at
 from apps.stores.my_store import my_store
 
 from . import fragments, selectors
@@ -47,15 +48,23 @@ def favicon(request):
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
-    """Oscar's product page, its product read with the class and the warehouse's stock record
-    (the price); the page's main part is kept rendered for the values it shows
+    """Oscar's product page, its product read with the class and its stock records at the
+    locations the page names (the price, and the availability); the page's main part is kept rendered for the values it shows
     (``selectors.product_page_parts``), so the images, categories and attributes are read only
     when it is rendered anew. It writes nothing, so it needs no transaction of its own."""
 
     def get_queryset(self):
+        # Every location the page names, with its available to sell: the price (the
+        # warehouse's record) and the availability in one query.
+        self.named = named_locations(my_store(self.request))[2]
         return Product.objects.select_related(
             "product_class", "parent__product_class"
-        ).prefetch_related(warehouse_records())
+        ).prefetch_related(records_at(self.named))
+
+    def get_object(self, queryset=None):
+        product = super().get_object(queryset)
+        product.stock_at_named_locations = availability_of(product, self.named)
+        return product
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
