@@ -128,10 +128,10 @@ m2m_changed.connect(catalogue_changed, dispatch_uid="storefront-fragments-m2m")
 class KeptPage:
     """A page kept whole for a visitor who has nothing of their own on it yet: a GET, not signed
     in, no basket (unless ``kept_with_basket``), no message waiting, no query string (unless
-    ``kept_with_query``). The key is
-    the address, my store, the back link and ``kept_page_parts(context)``: every value the page is rendered from beyond the catalogue's
+    ``kept_with_query``). The key is the address, my store, the back link and
+    ``kept_page_parts(context)``: every value the page is rendered from beyond the catalogue's
     and stores' versions (``None``: render it each time). The visitor's CSRF token and the
-    page's CSP nonce are put back on the way out."""
+    page's CSP nonce are put back on the way out, and the visitor's own parts rendered in."""
 
     #: Whether the page is kept for an address with a query string too (a listing's search,
     #: facets, sort and page number: the query is then part of the key).

@@ -2,7 +2,8 @@
 
 Haystack hands each result's product over one query at a time (about six queries per product
 on Oscar's category page). Ours loads the page's products with their cards' keys at once (the
-cards are kept rendered: ``omnishop_tags.product_cards``) and adds the shopper's store: a badge on each card and an "available at my store" filter.
+cards are kept rendered: ``omnishop_tags.product_cards``) and adds the shopper's store: a badge
+on each card and an "available at my store" filter.
 """
 
 from django.db import transaction
@@ -52,6 +53,6 @@ class BaseSearchView(KeptPage, base.BaseSearchView):
         return (
             cards,
             context["paginator"].count,
-            repr(context.get("facet_data")),
+            context.get("facet_data"),
             context["only_my_store"],
         )
