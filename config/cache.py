@@ -2,6 +2,7 @@
 dropped, so pages and the read-only API still answer (the anonymous API throttle, which keeps
 its counts in the cache, lets callers through) while the outage is logged."""
 
+import hashlib
 import logging
 import time
 import uuid
@@ -82,6 +83,11 @@ def stable(value) -> str:
     if isinstance(value, Promise):
         return repr(str(value))
     return repr(value)
+
+
+def digest(value) -> str:
+    """A short hash of ``stable(value)``: the variable part of a cache key."""
+    return hashlib.blake2b(stable(value).encode(), digest_size=16).hexdigest()
 
 
 class CacheVersion:

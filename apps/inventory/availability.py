@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from apps.stores.hours import in_words, ready_time
-from apps.stores.models import Store
+from apps.stores.models import Location, Store
 from apps.stores.selectors import find_stores, warehouse
 
 from .selectors import Availability, availability
@@ -48,27 +48,43 @@ class ProductAvailability:
         return f"In stock at {self.store.name}{when}"
 
 
-def named_locations(store: Store | None, *, nearby: int = 4, now=None):
+@dataclass
+class NamedLocations:
     """What a product page names: the nearest collect stores (one more than it shows), the
-    warehouse, and all of those with my store (no query: ``apps.stores.directory``)."""
+    warehouse, and all of those with my store."""
+
+    candidates: list
+    online: Location | None
+    locations: list[Location]
+
+
+def named_locations(store: Store | None, *, nearby: int = 4, now=None) -> NamedLocations:
+    """The locations a product page names for the shopper's store (no query:
+    ``apps.stores.directory``)."""
     near = (store.latitude, store.longitude) if store and store.latitude is not None else None
     candidates = find_stores(near=near, limit=nearby + 1, click_and_collect_only=True, now=now)
     online = warehouse()
     locations = [r.store for r in candidates] + [loc for loc in (store, online) if loc is not None]
-    return candidates, online, locations
+    return NamedLocations(candidates, online, locations)
 
 
 def product_availability(
-    *, product, store: Store | None, nearby: int = 4, now=None, known: Availability | None = None
+    *,
+    product,
+    store: Store | None,
+    nearby: int = 4,
+    now=None,
+    named: NamedLocations | None = None,
+    units: Availability | None = None,
 ) -> ProductAvailability:
-    """Availability at my store, the nearest stores that have it, and the warehouse (read
-    from ``known`` when it covers every location named, e.g. prefetched with the product)."""
+    """Availability at my store, the nearest stores that have it, and the warehouse. ``named``
+    and ``units``: the locations and their stock when already read (e.g. with the product)."""
     now = now or timezone.now()
-    candidates, online, locations = named_locations(store, nearby=nearby, now=now)
-    if known is not None and known.covers(locations):
-        units = known
-    else:
-        units = availability(products=[product], locations=locations)
+    if named is None:
+        named = named_locations(store, nearby=nearby, now=now)
+    candidates, online = named.candidates, named.online
+    if units is None:
+        units = availability(products=[product], locations=named.locations)
     result = ProductAvailability(
         store=store, delivery_units=units.at(product, online) if online else 0
     )

@@ -49,14 +49,9 @@ def stock_records(*, location=None, text: str = "") -> QuerySet:
 
 @dataclass
 class Availability:
-    """Available to sell of each (product, location) pair asked about; missing pairs are 0.
-    ``locations``: the ids of the locations asked about (None: unknown)."""
+    """Available to sell of each (product, location) pair asked about; missing pairs are 0."""
 
     units: dict[tuple[int, int], int] = field(default_factory=dict)
-    locations: frozenset[int] | None = None
-
-    def covers(self, locations: Iterable) -> bool:
-        return self.locations is not None and set(_ids(locations)) <= self.locations
 
     def at(self, product, location) -> int:
         return self.units.get(
@@ -69,13 +64,14 @@ class Availability:
 
 def availability(*, products: Iterable, locations: Iterable) -> Availability:
     """Available to sell of each product at each location, in one query."""
-    locations = _ids(locations)
     rows = (
-        StockRecord.objects.filter(product_id__in=_ids(products), partner__location__in=locations)
+        StockRecord.objects.filter(
+            product_id__in=_ids(products), partner__location__in=_ids(locations)
+        )
         .annotate(ats=ats_expression())
         .values_list("product_id", "partner__location__id", "ats")
     )
-    return Availability({(pid, lid): ats for pid, lid, ats in rows}, frozenset(locations))
+    return Availability({(pid, lid): ats for pid, lid, ats in rows})
 
 
 def records_at(locations) -> Prefetch:
@@ -89,12 +85,10 @@ def records_at(locations) -> Prefetch:
     )
 
 
-def availability_of(product, locations) -> Availability:
-    """``availability`` of one product from its stock records prefetched by ``records_at``."""
-    return Availability(
-        {(product.pk, r.location_id): r.ats for r in product.stockrecords.all()},
-        frozenset(_ids(locations)),
-    )
+def availability_of(product) -> Availability:
+    """``availability`` of one product at the locations of its stock records prefetched by
+    ``records_at``."""
+    return Availability({(product.pk, r.location_id): r.ats for r in product.stockrecords.all()})
 
 
 def basket_quantities(basket) -> dict[int, int]:

@@ -10,12 +10,10 @@ and price is read from the database on every request, never from the index.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.cache import cache
 from haystack.backends import whoosh_backend
 
-from config.cache import CacheVersion, stable
+from config.cache import CacheVersion, digest
 
 VERSION = CacheVersion("search:index-version")
 #: How long an answer is kept unless the index changes first (bounds the cache's size).
@@ -27,10 +25,7 @@ class KeptAnswers:
     version."""
 
     def search(self, query_string, **kwargs):
-        raw = stable((query_string, kwargs)).encode()
-        key = (
-            f"search:answer:{VERSION.current()}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
-        )
+        key = f"search:answer:{VERSION.current()}:{digest((query_string, kwargs))}"
         answer = cache.get(key)
         if answer is None:
             answer = super().search(query_string, **kwargs)

@@ -33,7 +33,7 @@ from oscar.templatetags.history_tags import get_back_button
 
 from apps.stores import directory
 from apps.stores.my_store import my_store
-from config.cache import CacheVersion, stable
+from config.cache import CacheVersion, digest
 
 VERSION = CacheVersion("storefront:catalogue-version")
 #: How long a kept fragment lives unless its key changes first (bounds the cache's size).
@@ -49,21 +49,19 @@ CATALOGUE_APPS = {"catalogue", "reviews"}
 def release() -> str:
     """The code's own version: a hash of the shop's templates and Python code and Oscar's
     version (a deploy that changes what a page says renders everything anew)."""
-    digest = hashlib.blake2b(oscar.VERSION.__repr__().encode(), digest_size=8)
+    code = hashlib.blake2b(oscar.VERSION.__repr__().encode(), digest_size=8)
     folders = [(Path(d), "*.html") for d in settings.TEMPLATES[0]["DIRS"]]
     for folder, pattern in [*folders, (Path(settings.BASE_DIR) / "apps", "*.py")]:
         for path in sorted(folder.rglob(pattern)):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+            code.update(str(path.relative_to(folder)).encode())
+            code.update(path.read_bytes())
+    return code.hexdigest()
 
 
-def key(name: str, parts, version: str | None = None) -> str:
+def key(request, name: str, parts) -> str:
     """The cache key of fragment ``name`` rendered from ``parts`` (plain values, sets, lists and
-    mappings of them), under ``version`` (``request_version``; the catalogue's when not given)."""
-    version = VERSION.current() if version is None else version
-    raw = stable((release(), version, parts)).encode()
-    return f"storefront:fragment:{name}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+    mappings of them), under the code's release and this request's versions."""
+    return f"storefront:fragment:{name}:{digest((release(), request_version(request), parts))}"
 
 
 def keep(html: str, request, csrf_token=None) -> str:
@@ -164,6 +162,7 @@ class KeptPage:
         back = get_back_button({"request": request})
         store = my_store(request)
         page_key = key(
+            request,
             "page",
             (
                 request.path,
@@ -172,7 +171,6 @@ class KeptPage:
                 back and (back["url"], back["title"]),
                 parts,
             ),
-            request_version(request),
         )
         kept = get(page_key)
         if kept is not None:

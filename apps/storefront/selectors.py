@@ -35,15 +35,14 @@ def featured_products(*, store=None, limit: int = 8):
     return with_store_units(products, store)
 
 
-def availability_for(request, product) -> ProductAvailability:
+def availability_for(request, product, *, named=None, units=None) -> ProductAvailability:
     """Availability of a product at the shopper's store, nearby stores and for delivery, looked
-    up once a request (the product page says it in several places)."""
+    up once a request (the product page says it in several places); ``named`` and ``units``
+    as ``product_availability`` takes them, when the page read them with the product."""
     found = request.__dict__.setdefault("_product_availability", {})
     if product.pk not in found:
         found[product.pk] = product_availability(
-            product=product,
-            store=my_store(request),
-            known=getattr(product, "stock_at_named_locations", None),
+            product=product, store=my_store(request), named=named, units=units
         )
     return found[product.pk]
 
@@ -94,10 +93,11 @@ def cards_parts(request, products) -> tuple | None:
     return tuple(card_parts(request, product) for product in products)
 
 
-def product_page_parts(request, product, strategy) -> tuple:
+def product_page_parts(request, product) -> tuple:
     """Every value a product page's main part is rendered from beyond the catalogue's rows:
     the product's row, its price and stock (a parent's: each child's) and what is said of its
     availability."""
+    strategy = request.strategy
     if product.is_parent:
         children = product.children.prefetch_related("stockrecords")
         stock = tuple(

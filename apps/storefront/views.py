@@ -49,34 +49,36 @@ def favicon(request):
 @method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
     """Oscar's product page, its product read with the class and its stock records at the
-    locations the page names (the price, and the availability); the page's main part is kept rendered for the values it shows
-    (``selectors.product_page_parts``), so the images, categories and attributes are read only
-    when it is rendered anew. It writes nothing, so it needs no transaction of its own."""
+    locations the page names (the price, and the availability); the page is kept rendered for
+    the values it shows (``selectors.product_page_parts``), so the images, categories and
+    attributes are read only when it is rendered anew. It writes nothing, so it needs no
+    transaction of its own."""
 
     def get_queryset(self):
         # Every location the page names, with its available to sell: the price (the
         # warehouse's record) and the availability in one query.
-        self.named = named_locations(my_store(self.request))[2]
+        self.named = named_locations(my_store(self.request))
         return Product.objects.select_related(
             "product_class", "parent__product_class"
-        ).prefetch_related(records_at(self.named))
+        ).prefetch_related(records_at(self.named.locations))
 
     def get_object(self, queryset=None):
         product = super().get_object(queryset)
-        product.stock_at_named_locations = availability_of(product, self.named)
+        selectors.availability_for(
+            self.request, product, named=self.named, units=availability_of(product)
+        )
         return product
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["page_parts"] = selectors.product_page_parts(
-            self.request, self.object, self.request.strategy
-        )
+        ctx["page_parts"] = selectors.product_page_parts(self.request, self.object)
         return ctx
 
     own_parts = ("recently_viewed",)
 
     def own_recently_viewed(self) -> str:
-        """ "Recently viewed" as Oscar's ``recently_viewed_products`` tag renders it."""
+        """Oscar's "recently viewed", as its ``recently_viewed_products`` tag renders it (no
+        query when this product is the only one the visitor has viewed)."""
         viewed_ids = CustomerHistoryManager.extract(self.request)
         others = {i for i in viewed_ids if isinstance(i, int)} - {self.object.pk}
         viewed = others and [p for p in CustomerHistoryManager.get(self.request) if p.pk in others]

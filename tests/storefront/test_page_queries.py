@@ -50,6 +50,14 @@ def shopper(products) -> Client:
     return client
 
 
+def review_and_thank_you(client, count, fulfilment: str) -> dict[str, int]:
+    """The queries of the review page, then (the order placed) of the thank-you page."""
+    review, thanks = f"checkout: {fulfilment} preview", f"checkout: thank you, {fulfilment}"
+    counts = {review: count(client, review, reverse("checkout:preview"))}
+    assert place_order(client)["Location"] == reverse("checkout:thank-you")
+    return counts | {thanks: count(client, thanks, reverse("checkout:thank-you"))}
+
+
 def collect_journey(products, count) -> dict[str, int]:
     client = Client()
     client.post("/stores/leeds/choose/")
@@ -65,12 +73,7 @@ def collect_journey(products, count) -> dict[str, int]:
         client, "checkout: fulfilment", reverse("checkout:fulfilment")
     )
     choose_collect(client, "leeds")
-    page = "checkout: collect preview"
-    counts[page] = count(client, page, reverse("checkout:preview"))
-    assert place_order(client)["Location"] == reverse("checkout:thank-you")
-    page = "checkout: thank you, collect"
-    counts[page] = count(client, page, reverse("checkout:thank-you"))
-    return counts
+    return counts | review_and_thank_you(client, count, "collect")
 
 
 def delivery_journey(products, count) -> dict[str, int]:
@@ -87,12 +90,7 @@ def delivery_journey(products, count) -> dict[str, int]:
     assert response.status_code == 302
     page = "checkout: shipping method"  # one method: chosen and passed on
     counts[page] = count(client, page, reverse("checkout:shipping-method"), status=302)
-    page = "checkout: delivery preview"
-    counts[page] = count(client, page, reverse("checkout:preview"))
-    assert place_order(client)["Location"] == reverse("checkout:thank-you")
-    page = "checkout: thank you, delivery"
-    counts[page] = count(client, page, reverse("checkout:thank-you"))
-    return counts
+    return counts | review_and_thank_you(client, count, "delivery")
 
 
 def test_storefront_pages_cost_the_same_with_7_or_100_stores(shop, page_queries):

@@ -137,9 +137,8 @@ def product_cards(context, items) -> list[str]:
     request = context["request"]
     products = [getattr(item, "object", item) for item in items]  # a search result's product
     keep_them = not request.user.is_authenticated
-    version = fragments.request_version(request)
     keys = [
-        fragments.key("card", (selectors.card_parts(request, product), position <= 2), version)
+        fragments.key(request, "card", (selectors.card_parts(request, product), position <= 2))
         if keep_them and product is not None and not product.is_parent
         else None
         for position, product in enumerate(products, 1)
@@ -173,7 +172,7 @@ class KeptNode(template.Node):
         if request.user.is_authenticated:
             return self.nodelist.render(context)
         parts = tuple(part.resolve(context) for part in self.parts)
-        key = fragments.key(self.name, parts, fragments.request_version(request))
+        key = fragments.key(request, self.name, parts)
         csrf_token = context.get("csrf_token")
         kept = fragments.get(key)
         if kept is None:
