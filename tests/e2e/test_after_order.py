@@ -128,6 +128,8 @@ def test_the_account_order_page_on_a_phone_has_the_same_panel_and_remembers_im_h
     assert serious_violations(phone) == []
     phone.get_by_label("Parking bay or car (optional)").fill("red van")
     phone.get_by_role("button", name="I'm here").click()
+    # The form's answer first: reloading while it is on its way fails ("not attached").
+    expect(phone.locator("#arrived")).to_contain_text("Staff told at")
     phone.reload()
     expect(phone.locator("#arrived")).to_contain_text("Staff told at")
     expect(phone.locator("#arrived")).to_contain_text("red van")
