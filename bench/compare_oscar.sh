@@ -4,7 +4,8 @@
 # Builds plain Oscar with bench/oscar_baseline/setup.sh (its own virtualenv and PostgreSQL
 # database), loads the same catalogue shape into both shops (N_PRODUCTS products, default 2,000,
 # with a stock record at each of 7 locations), serves both the same way (gunicorn, 2 sync workers,
-# DEBUG off, connections kept 60 s; Omnishop with its production settings and Redis), and runs
+# DEBUG off, connections kept 60 s; Omnishop with its production settings and Redis, from an
+# install of its runtime dependencies only, as its Dockerfile installs it), and runs
 # the same wrk load (bench/oscar_baseline/bench.sh: -c8 -t2, SECONDS per page, default 10) on
 # each page, Oscar and Omnishop taking turns, ROUNDS rounds (default 2). Then the shopper pages
 # (a basket of 3 lines; Omnishop's product page with "my store" chosen) the same way, and the SQL
@@ -43,8 +44,17 @@ export REDIS_URL=${COMPARE_REDIS_URL:-redis://127.0.0.1:6379/13}
 export CELERY_TASK_ALWAYS_EAGER=true API_ANON_RATE=1000000/minute LOG_LEVEL=WARNING
 export MEDIA_ROOT=$WORK/omnishop/media STATIC_ROOT=$WORK/omnishop/static
 export SEARCH_INDEX_PATH=$WORK/omnishop/whoosh
-PY=$ROOT/.venv/bin/python
 step() { echo "[compare] $*" >&2; }
+
+# Omnishop's own virtualenv with what production installs (`pip install .`, no test tools: a
+# worker of the project's .venv also imports requests and pygments through DRF, +4 MB).
+VENV=$WORK/omnishop-venv
+if [ ! -x "$VENV/bin/gunicorn" ] || [ "${SKIP_SETUP:-}" != 1 ]; then
+  step "Omnishop: $VENV (pip install -e ., runtime dependencies only)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -e "$ROOT" >&2
+fi
+PY=$VENV/bin/python
 
 if [ "${SKIP_SETUP:-}" != 1 ]; then
   step "plain Oscar: bench/oscar_baseline/setup.sh ($N products)"
@@ -65,9 +75,9 @@ psql -qAtc "SELECT 'omnishop', (SELECT count(*) FROM catalogue_product), (SELECT
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 pids+=("$(CONN_MAX_AGE=60 bash "$BASELINE/serve.sh" "$WORK/oscar" "$OSCAR_PORT")")
-nocs=""; .venv/bin/gunicorn --help 2>/dev/null | grep -q -- --no-control-socket && nocs=--no-control-socket
+nocs=""; "$VENV/bin/gunicorn" --help 2>/dev/null | grep -q -- --no-control-socket && nocs=--no-control-socket
 # shellcheck disable=SC2086
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$OUR_PORT" --workers 2 \
+"$VENV/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$OUR_PORT" --workers 2 \
   --worker-class sync --timeout 120 $nocs >"$WORK/omnishop-gunicorn.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 120); do

@@ -7,15 +7,17 @@ from django.views.static import serve
 from apps.storefront.urls import oscar_pages, pickup_urls, stores_urls
 from apps.storefront.views import HomeView, favicon
 
+from .lazy_urls import lazy_include
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include(stores_urls)),
-    path("console/", include("apps.console.urls")),
+    lazy_include("console/", "apps.console.urls", "console"),
     path("pickup/", include(pickup_urls)),
-    path("api/", include("apps.api.urls")),
+    lazy_include("api/", "apps.api.urls", "api"),
     # The browsable API's sign-in (its templates name the top-level "rest_framework" namespace).
     path("api/auth/", include("rest_framework.urls")),
     *oscar_pages,  # some of Oscar's page URLs, our views: before Oscar's own
