@@ -23,6 +23,16 @@ class StockRecord(AbstractStockRecord):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_UNITS)],
     )
+    bin_location = models.CharField(
+        _("Bin location"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Where the product sits in this store (aisle, bay, shelf): pick lists follow it"
+        ),
+    )
 
     class Meta(AbstractStockRecord.Meta):
         constraints = [
