@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
@@ -140,3 +140,10 @@ def _number(text) -> int:
     """A posted id as a number (0, which names nothing, for anything else)."""
     text = (text or "").strip()
     return int(text) if text.isdigit() and len(text) <= 18 else 0
+
+
+urlpatterns = [
+    path("<slug:code>/sale/", SaleView.as_view(), name="sale"),
+    path("<slug:code>/returns/", ReturnsView.as_view(), name="returns"),
+    path("<slug:code>/returns/<str:number>/", TakeReturnView.as_view(), name="take-return"),
+]

@@ -4,6 +4,7 @@ import csv
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import path
 from django.views.generic import TemplateView
 
 from apps.reports import selectors as reports
@@ -44,3 +45,9 @@ class ReportView(StoreManagerMixin, TemplateView):
         writer.writerow(reports.COLUMNS)
         writer.writerows(report.rows())
         return response
+
+
+urlpatterns = [
+    path("<slug:code>/reports/", ReportView.as_view(), name="reports"),
+    path("<slug:code>/reports/csv/", ReportView.as_view(), {"as_csv": True}, name="reports-csv"),
+]

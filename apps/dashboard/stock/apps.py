@@ -17,14 +17,15 @@ class StockDashboardConfig(OscarDashboardConfig):
         self.import_view = get_class("dashboard.stock.views", "StockImportView")
         self.list_view = get_class("dashboard.stock.views", "StockListView")
         self.record_view = get_class("dashboard.stock.views", "StockRecordView")
-        self.transfer_view = get_class("dashboard.stock.views", "TransferView")
 
     def get_urls(self):
+        from . import transfers  # its own pages and URLs
+
         return self.post_process_urls(
             [
                 path("", self.list_view.as_view(), name="stock-list"),
                 path("<int:pk>/", self.record_view.as_view(), name="stock-record"),
-                path("transfer/", self.transfer_view.as_view(), name="stock-transfer"),
+                *transfers.urlpatterns,
                 path("import/", self.import_view.as_view(), name="stock-import"),
             ]
         )

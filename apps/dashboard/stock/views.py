@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.generic import FormView, ListView
 
 from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected, import_stock
 from apps.inventory.models import StockImport
 from apps.inventory.selectors import stock_records
-from apps.stores.selectors import warehouse
 
-from .forms import CountForm, StockFilterForm, StockImportForm, TransferForm
+from .forms import CountForm, StockFilterForm, StockImportForm
 
 
 class StockImportView(FormView):
@@ -110,39 +108,3 @@ class StockRecordView(FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"On hand set to {form.cleaned_data['counted']}.")
         return redirect("dashboard:stock-record", pk=self.record.pk)
-
-
-class TransferView(FormView):
-    """Move units between locations: two ledger rows sharing a transfer id, or nothing."""
-
-    template_name = "oscar/dashboard/stock/transfer.html"
-    form_class = TransferForm
-
-    def get_initial(self):
-        """Prefilled from the stock list's "Send some here" link (?destination=&upc=)."""
-        online = warehouse()
-        initial = {"source": online.code if online else None, "quantity": 1}
-        for name in ("source", "destination", "upc"):
-            if self.request.GET.get(name):
-                initial[name] = self.request.GET[name]
-        return initial
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            stock.transfer(
-                source=data["source"],
-                destination=data["destination"],
-                quantities={data["upc"].pk: data["quantity"]},
-                by=self.request.user,
-                note=data["note"] or "dashboard transfer",
-            )
-        except stock.StockError as exc:
-            form.add_error(None, f"{exc} Nothing was moved.")
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            self.request,
-            f"Moved {data['quantity']} x {data['upc'].get_title()} from {data['source'].name} "
-            f"to {data['destination'].name}.",
-        )
-        return redirect(f"{reverse('dashboard:stock-list')}?q={data['upc'].upc}")

@@ -1,0 +1,3 @@
+"""Transfers between stores in the console: what this store sends and what it receives."""
+
+urlpatterns = []
