@@ -1,5 +1,7 @@
 """The stock ledger: one immutable row for every change to on hand or allocated."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -183,3 +185,111 @@ class StockMovement(models.Model):
         for name in cls.SOURCES:
             q |= models.Q(**{f"{name}__isnull": False})
         return q
+
+
+class Transfer(models.Model):
+    """Units sent from one location to another: created, shipped (they leave the source's on
+    hand), then received (what arrived goes on the destination's on hand); cancelled only
+    before it ships. Its ``reference`` is the ``transfer_id`` of the ledger rows it writes."""
+
+    class State(models.TextChoices):
+        CREATED = "created", _("Created")
+        SHIPPED = "shipped", _("In transit")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    destination = models.ForeignKey(
+        "stores.Location", on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.CREATED, db_index=True
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=models.F("destination")),
+                name="transfer_between_two_locations",
+                violation_error_message="A transfer needs two different locations.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.source} -> {self.destination} ({self.get_state_display()})"
+
+    @property
+    def number(self) -> str:
+        return f"T{self.pk:06d}" if self.pk else "T(new)"
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+    @property
+    def units_short(self) -> int:
+        return sum(line.short for line in self.lines.all())
+
+
+class TransferLine(models.Model):
+    """One product of a transfer: the units shipped, and once received the units that arrived
+    (fewer when some went missing on the way: the difference is ``short``)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.PROTECT, related_name="transfer_lines"
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity shipped"), validators=[MinValueValidator(1), MaxValueValidator(MAX_UNITS)]
+    )
+    quantity_received = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_UNITS)]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["transfer", "product"], name="one_line_per_product"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_UNITS),
+                name="transfer_line_quantity_in_range",
+                violation_error_message=f"A transfer line moves 1 to {MAX_UNITS:,} units.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_received__isnull=True)
+                | Q(quantity_received__gte=0, quantity_received__lte=models.F("quantity")),
+                name="transfer_line_received_within_shipped",
+                violation_error_message="A line cannot receive more units than were shipped.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.product_id} on {self.transfer_id}"
+
+    @property
+    def short(self) -> int:
+        """Units shipped that never arrived (0 until received)."""
+        if self.quantity_received is None:
+            return 0
+        return self.quantity - self.quantity_received

@@ -199,3 +199,51 @@ def movements_without_source() -> QuerySet:
         .select_related("location", "product")
         .order_by("created_at", "pk")
     )
+
+
+# --- transfers ------------------------------------------------------------------------------
+
+
+def in_transit(*, products: Iterable | None = None, locations: Iterable | None = None) -> dict:
+    """Units shipped to each location and not yet received, as {(product id, location id):
+    units}, for the products and destinations asked about (all when None); one query. They
+    are on no location's on hand until received."""
+    Transfer = get_model("inventory", "Transfer")
+    TransferLine = get_model("inventory", "TransferLine")
+    lines = TransferLine.objects.filter(transfer__state=Transfer.State.SHIPPED)
+    if products is not None:
+        lines = lines.filter(product_id__in=_ids(products))
+    if locations is not None:
+        lines = lines.filter(transfer__destination_id__in=_ids(locations))
+    return {
+        (row["product_id"], row["transfer__destination_id"]): row["units"]
+        for row in lines.values("product_id", "transfer__destination_id")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    }
+
+
+def transfers(*, state: str = "", location=None, direction: str = "") -> QuerySet:
+    """Transfers, newest first, with their locations and lines: of one state, and touching one
+    location (``direction`` "out" or "in" for only those it sends or receives)."""
+    Transfer = get_model("inventory", "Transfer")
+    found = Transfer.objects.select_related(
+        "source", "destination", "created_by", "shipped_by", "received_by", "cancelled_by"
+    ).prefetch_related("lines__product")
+    if state:
+        found = found.filter(state=state)
+    if location is not None:
+        sends, receives = Q(source=location), Q(destination=location)
+        found = found.filter(
+            sends if direction == "out" else receives if direction == "in" else sends | receives
+        )
+    return found.order_by("-created_at", "-pk")
+
+
+def transfer_ledger(transfer) -> QuerySet:
+    """The ledger rows a transfer wrote (shipping at the source, receiving at the destination)."""
+    return (
+        StockMovement.objects.filter(transfer_id=transfer.reference)
+        .select_related("location", "product", "user")
+        .order_by("created_at", "pk")
+    )

@@ -30,7 +30,7 @@ from apps.stores.models import Location
 
 from .bounds import MAX_UNITS
 from .bulk import insert_rows, set_column
-from .models import StockCount, StockImport, StockMovement
+from .models import StockCount, StockImport, StockMovement, Transfer, TransferLine
 
 StockRecord = get_model("partner", "StockRecord")
 StockAlert = get_model("partner", "StockAlert")
@@ -592,14 +592,189 @@ def count(*, location: Location, counts: Quantities, by=None, note="") -> list[S
         )
 
 
+class TransferStateError(StockError):
+    """The transfer is not in a state that allows this step (shipping twice, cancelling once
+    shipped); nothing was changed."""
+
+
+def _user(by):
+    return by if by is not None and by.is_authenticated else None
+
+
+def _check_route(source: Location, destination: Location) -> None:
+    if source.pk == destination.pk:
+        raise InvalidStockChange("A transfer needs two different locations.")
+
+
+def create_transfer(
+    *, source: Location, destination: Location, quantities: Quantities, by=None, note=""
+) -> Transfer:
+    """Plan a transfer (nothing moves yet): its lines, one per product."""
+    _check_quantities(quantities)
+    _check_route(source, destination)
+    if not quantities:
+        raise InvalidStockChange("A transfer needs at least one product.")
+    with transaction.atomic():
+        found = set(Product.objects.filter(pk__in=list(quantities)).values_list("pk", flat=True))
+        if missing := set(quantities) - found:
+            raise InvalidStockChange(f"No product has id {min(missing)}.")
+        created = Transfer.objects.create(
+            source=source, destination=destination, note=note[:255], created_by=_user(by)
+        )
+        TransferLine.objects.bulk_create(
+            TransferLine(transfer=created, product_id=pid, quantity=units)
+            for pid, units in sorted(quantities.items())
+        )
+    return created
+
+
+def _lock_transfer(transfer: Transfer, state: str, action: str) -> Transfer:
+    """The transfer's row, locked for this transaction, refused unless it is in ``state``:
+    two people shipping (or receiving) the same transfer do it once."""
+    locked = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("source", "destination")
+        .get(pk=transfer.pk)
+    )
+    if locked.state != state:
+        raise TransferStateError(
+            f"Transfer {locked.number} is {locked.get_state_display().lower()}: "
+            f"it can no longer be {action}."
+        )
+    return locked
+
+
+def ship_transfer(*, transfer: Transfer, by=None) -> Transfer:
+    """The units leave the source: its on hand goes down by each line (ledger rows at the
+    source under the transfer's reference). Never takes units promised to orders: a line the
+    source cannot spare refuses the whole shipment (InsufficientStock), nothing moves."""
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer, Transfer.State.CREATED, "shipped")
+        lines = list(transfer.lines.all())
+        apply_changes(
+            location=transfer.source,
+            changes=_changes_for(
+                transfer.source,
+                {line.product_id: line.quantity for line in lines},
+                on_hand=-1,
+                allocated=0,
+            ),
+            reason=Reason.TRANSFER_OUT,
+            by=by,
+            transfer_id=transfer.reference,
+            reference=transfer.number,
+            note=f"{transfer.number} to {transfer.destination.name}",
+        )
+        transfer.state, transfer.shipped_by, transfer.shipped_at = (
+            Transfer.State.SHIPPED,
+            _user(by),
+            timezone.now(),
+        )
+        transfer.save(update_fields=["state", "shipped_by", "shipped_at"])
+    return transfer
+
+
+def receive_transfer(
+    *, transfer: Transfer, received: Quantities | None = None, by=None
+) -> Transfer:
+    """What arrived goes on the destination's on hand (ledger rows there). ``received`` gives
+    the units that arrived per product (missing products: none arrived; None: all of them).
+    Units shipped that did not arrive are recorded on the line and in the ledger row's note,
+    and are stock nowhere."""
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer, Transfer.State.SHIPPED, "received")
+        lines = list(transfer.lines.select_related("product"))
+        if received is None:
+            received = {line.product_id: line.quantity for line in lines}
+        shipped = {line.product_id: line for line in lines}
+        if unknown := set(received) - shipped.keys():
+            raise InvalidStockChange(
+                f"Transfer {transfer.number} did not ship product {min(unknown)}."
+            )
+        for line in lines:
+            units = received.get(line.product_id, 0)
+            if (
+                not isinstance(units, int)
+                or isinstance(units, bool)
+                or not 0 <= units <= line.quantity
+            ):
+                raise InvalidStockChange(
+                    f"{line.product.get_title()}: received must be 0 to {line.quantity} "
+                    f"(the units shipped), not {units!r}."
+                )
+            line.quantity_received = units
+        arrived = {
+            line.product_id: line.quantity_received for line in lines if line.quantity_received
+        }
+        records = ensure_stockrecords(transfer.destination, arrived)
+        # Lock the destination's rows in primary-key order first: the ledger rows are then
+        # written one line at a time, each with its own note.
+        list(
+            StockRecord.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in records.values()])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for line in lines:
+            if not line.quantity_received:
+                continue
+            note = f"{transfer.number} from {transfer.source.name}"
+            if line.short:
+                note += (
+                    f": {line.quantity_received} of {line.quantity} arrived, {line.short} missing"
+                )
+            apply_changes(
+                location=transfer.destination,
+                changes=[Change(records[line.product_id], on_hand=line.quantity_received)],
+                reason=Reason.TRANSFER_IN,
+                by=by,
+                transfer_id=transfer.reference,
+                reference=transfer.number,
+                note=note,
+            )
+        TransferLine.objects.bulk_update(lines, ["quantity_received"])
+        transfer.state, transfer.received_by, transfer.received_at = (
+            Transfer.State.RECEIVED,
+            _user(by),
+            timezone.now(),
+        )
+        transfer.save(update_fields=["state", "received_by", "received_at"])
+    return transfer
+
+
+def cancel_transfer(*, transfer: Transfer, by=None) -> Transfer:
+    """Call off a transfer that has not shipped; nothing had moved, nothing moves."""
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer, Transfer.State.CREATED, "cancelled")
+        transfer.state, transfer.cancelled_by, transfer.cancelled_at = (
+            Transfer.State.CANCELLED,
+            _user(by),
+            timezone.now(),
+        )
+        transfer.save(update_fields=["state", "cancelled_by", "cancelled_at"])
+    return transfer
+
+
+def create_transfers(
+    *, plans: Iterable[tuple[Location, Location, Quantities]], by=None, note=""
+) -> list[Transfer]:
+    """Several planned transfers at once (a bulk file): all of them, or none."""
+    with transaction.atomic():
+        return [
+            create_transfer(
+                source=source, destination=destination, quantities=quantities, by=by, note=note
+            )
+            for source, destination, quantities in plans
+        ]
+
+
 def transfer(
     *, source: Location, destination: Location, quantities: Quantities, by=None, note=""
 ) -> uuid.UUID:
-    """Move units from one location to another; the two movements share a transfer id."""
+    """Move units at once (shipped and received in one step, nothing in transit): the two
+    sides' ledger rows share the transfer's reference, which is returned."""
     _check_quantities(quantities)
-    if source.pk == destination.pk:
-        raise InvalidStockChange("A transfer needs two different locations.")
-    transfer_id = uuid.uuid4()
+    _check_route(source, destination)
     with transaction.atomic():
         # Lock both sides' rows in one primary-key order, so opposite transfers cannot deadlock.
         ensure_stockrecords(destination, quantities)
@@ -612,12 +787,16 @@ def transfer(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        moved = create_transfer(
+            source=source, destination=destination, quantities=quantities, by=by, note=note
+        )
         apply_changes(
             location=source,
             changes=_changes_for(source, quantities, on_hand=-1, allocated=0),
             reason=Reason.TRANSFER_OUT,
             by=by,
-            transfer_id=transfer_id,
+            transfer_id=moved.reference,
+            reference=moved.number,
             note=note,
         )
         apply_changes(
@@ -625,10 +804,20 @@ def transfer(
             changes=_changes_for(destination, quantities, on_hand=1, allocated=0, create=True),
             reason=Reason.TRANSFER_IN,
             by=by,
-            transfer_id=transfer_id,
+            transfer_id=moved.reference,
+            reference=moved.number,
             note=note,
         )
-    return transfer_id
+        now = timezone.now()
+        moved.lines.update(quantity_received=F("quantity"))
+        Transfer.objects.filter(pk=moved.pk).update(
+            state=Transfer.State.RECEIVED,
+            shipped_by=_user(by),
+            shipped_at=now,
+            received_by=_user(by),
+            received_at=now,
+        )
+    return moved.reference
 
 
 # --- bulk: many rows at once, same locks in the same order -----------------------------------
