@@ -411,6 +411,10 @@ OSCAR_DASHBOARD_NAVIGATION = [
     },
 ]
 
+# --- Store console --------------------------------------------------------------------------
+#: How often every console page asks for new orders and arrivals (its badge and chime).
+CONSOLE_PULSE_SECONDS = env.int("CONSOLE_PULSE_SECONDS", default=15)
+
 # --- Django REST framework ----------------------------------------------------------------
 
 REST_FRAMEWORK = {
