@@ -76,3 +76,49 @@ def test_merchandiser_reviews_stores_and_transfers_stock(page):
     page.screenshot(path=str(SCREENSHOTS / "dashboard-stock.png"), full_page=True)
     short.refresh_from_db()
     assert short.num_in_stock == 4
+
+
+#: A tablet held landscape: the size merchandisers use the dashboard at in the stores.
+TABLET = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def tablet(browser, request, live_server):
+    from tests.e2e.conftest import browser_page
+
+    with browser_page(browser, request, live_server.url, viewport=TABLET) as page:
+        yield page
+
+
+def sign_in(page, next_url):
+    from tests.factories import UserFactory
+
+    UserFactory(email="buyer@omnishop.example", is_staff=True, is_superuser=True)
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.locator("#id_login-username").fill("buyer@omnishop.example")
+    page.locator("#id_login-password").fill("secret-pass-123")
+    page.locator("button[name=login_submit]").click()
+
+
+def test_a_store_with_a_closed_day_saves_again_and_keeps_it(tablet):
+    import datetime as dt
+
+    from apps.stores.models import ClosedDay
+    from tests.factories import StoreFactory
+
+    leeds = StoreFactory(code="leeds", name="Omnishop Leeds")
+    ClosedDay.objects.create(location=leeds, date=dt.date(2026, 12, 25), reason="Christmas")
+
+    sign_in(tablet, "/dashboard/stores/leeds/edit/")
+    closed = tablet.locator("#closed-days input[type=date]").first
+    expect(closed).to_have_value("2026-12-25")  # the saved day is shown, not a blank field
+    tablet.get_by_label("Name").fill("Omnishop Leeds Briggate")
+    tablet.get_by_role("button", name="Save").click()
+
+    expect(tablet.locator(".alert-success").first).to_contain_text("Omnishop Leeds Briggate saved.")
+    expect(tablet.locator("#closed-days input[type=date]").first).to_have_value("2026-12-25")
+    leeds.refresh_from_db()
+    assert leeds.name == "Omnishop Leeds Briggate"
+    assert list(leeds.closed_days.values_list("date", "reason")) == [
+        (dt.date(2026, 12, 25), "Christmas")
+    ]

@@ -57,7 +57,9 @@ ClosedDayFormSet = inlineformset_factory(
     Location,
     ClosedDay,
     fields=["date", "reason"],
-    widgets={"date": forms.DateInput(attrs={"type": "date"})},
+    # An <input type="date"> only takes ISO dates: in the shop's locale (en-gb, 25/12/2026) a
+    # saved closed day came back blank and the store could not be saved again.
+    widgets={"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
     extra=2,
     can_delete=True,
 )
