@@ -108,9 +108,11 @@ class Pickup:
 
 @dataclass(frozen=True)
 class TillPayment:
-    """Paid at the store's till: no gateway, the units leave with the customer at once."""
+    """Paid at the store's till: no gateway, the units leave with the customer at once.
+    ``reference`` is the card terminal's (the order's own TILL-<number> when none)."""
 
     name: str = "Till"
+    reference: str = ""
 
 
 def place_order(
@@ -175,7 +177,8 @@ def place_order(
         )
         if till is not None:
             stock.sell_order(order=order, location=location, by=by)
-            _record_payment(order, total, source=till.name, reference=f"TILL-{number}")
+            reference = till.reference or f"TILL-{number}"
+            _record_payment(order, total, source=till.name, reference=reference)
         else:
             stock.allocate_order(order=order, location=location, by=by or user)
             provider = gateway()
@@ -291,9 +294,18 @@ def _place_in_one_step(*, user, location, quantities, idempotency_key="", **plac
     return order, True
 
 
-def sell_at_till(*, location: Location, quantities: dict[int, int], by, customer=None, email=""):
-    """A till sale: an order in the ``store`` channel, paid at the till, its units sold from
-    the store's stock at once (raises InsufficientStock, nothing written)."""
+def sell_at_till(
+    *,
+    location: Location,
+    quantities: dict[int, int],
+    by,
+    customer=None,
+    email="",
+    payment: TillPayment | None = None,
+):
+    """A till sale: an order in the ``store`` channel, paid at the till (``payment``: how, and
+    the card terminal's reference), its units sold from the store's stock at once, priced as
+    the web prices them (raises InsufficientStock, nothing written)."""
     basket = fill_basket(
         owner=customer, quantities=quantities, location=location, public_only=False
     )
@@ -303,7 +315,7 @@ def sell_at_till(*, location: Location, quantities: dict[int, int], by, customer
         channel=Order.Channel.STORE,
         location=location,
         shipping_method=NoShippingRequired(),
-        till=TillPayment(),
+        till=payment or TillPayment(),
         guest_email=email,
         by=by,
     )

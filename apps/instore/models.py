@@ -10,7 +10,15 @@ from apps.inventory.bounds import MAX_UNITS
 
 
 class TillSale(models.Model):
-    """An order sold at a store's till: where, by whom and when."""
+    """An order sold at a store's till: where, by whom, when, and how it was paid (the tender).
+
+    Cash records what the customer handed over and the change given back; card records the
+    payment terminal's reference. Sales recorded before tenders were (and the API's) have no
+    tender: ``tender`` is blank."""
+
+    class Tender(models.TextChoices):
+        CASH = "cash", "Cash"
+        CARD = "card", "Card"
 
     order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="till_sale")
     location = models.ForeignKey(
@@ -20,9 +28,34 @@ class TillSale(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    tender = models.CharField(max_length=8, choices=Tender.choices, blank=True)
+    amount_tendered = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="What the customer gave"
+    )
+    change_given = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="Cash handed back"
+    )
+    card_reference = models.CharField(
+        max_length=64, blank=True, help_text="The payment terminal's reference for a card payment"
+    )
+    receipt_email = models.EmailField(
+        blank=True, help_text="Where the e-mailed receipt goes (the customer's, or a guest's)"
+    )
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tender="")
+                | Q(tender="cash", amount_tendered__isnull=False, change_given__gte=0)
+                | (Q(tender="card", change_given=0) & ~Q(card_reference="")),
+                name="till_sale_tender_complete",
+                violation_error_message=(
+                    "Cash needs the amount given; a card payment needs the terminal reference."
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"Till sale {self.order_id} at {self.location}"

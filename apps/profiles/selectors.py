@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from . import phones
+from . import cards, phones
 
 
 def profile_phone(user) -> str:
@@ -26,3 +26,12 @@ def customers_matching(text: str) -> QuerySet:
     if not phone:
         return User.objects.none()
     return User.objects.filter(Q(profile__phone=phone) | Q(orders__pickup_phone=phone)).distinct()
+
+
+def customer_for_card(token: str):
+    """The active account a scanned account card names; ``cards.InvalidCard`` for a card we
+    did not sign (altered) or whose account is closed."""
+    user = get_user_model().objects.filter(pk=cards.account_id(token), is_active=True).first()
+    if user is None:
+        raise cards.InvalidCard("That account card belongs to a closed account.")
+    return user

@@ -1,0 +1,5 @@
+"""The counter's refusals (raised by its services and selectors)."""
+
+
+class InstoreError(Exception):
+    """A refused sale or return; nothing was changed."""
