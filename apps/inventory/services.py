@@ -607,9 +607,16 @@ def _check_route(source: Location, destination: Location) -> None:
 
 
 def create_transfer(
-    *, source: Location, destination: Location, quantities: Quantities, by=None, note=""
+    *,
+    source: Location,
+    destination: Location,
+    quantities: Quantities,
+    by=None,
+    note="",
+    ship: bool = False,
 ) -> Transfer:
-    """Plan a transfer (nothing moves yet): its lines, one per product."""
+    """Plan a transfer (nothing moves yet): its lines, one per product; ``ship`` ships it at
+    once (or, refused, leaves no transfer either)."""
     _check_quantities(quantities)
     _check_route(source, destination)
     if not quantities:
@@ -625,6 +632,8 @@ def create_transfer(
             TransferLine(transfer=created, product_id=pid, quantity=units)
             for pid, units in sorted(quantities.items())
         )
+        if ship:
+            created = ship_transfer(transfer=created, by=by)
     return created
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models.functions import Lower
 from oscar.core.loading import get_model
 
@@ -27,6 +28,7 @@ from .imports import (
     _quantity,
     _shown,
 )
+from .models import Transfer
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -190,3 +192,25 @@ def import_transfers(*, text: str, filename: str = "", by=None) -> list:
         raise FeedRejected(sorted(errors, key=lambda e: (e.line, e.column or "")))
     note = f"from {UNPRINTABLE.sub('', filename)[:200]}" if filename else "from a file"
     return services.create_transfers(plans=plans, by=by, note=note)
+
+
+class ReceiveForm(forms.Form):
+    """A received count per line of a shipped transfer, prefilled with what was shipped."""
+
+    def __init__(self, *args, transfer: Transfer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(transfer.lines.all())
+        for line in self.lines:
+            self.fields[f"line-{line.pk}"] = forms.IntegerField(
+                label=f"{line.product.get_title()} ({line.product.upc})",
+                min_value=0,
+                max_value=line.quantity,
+                initial=line.quantity,
+                help_text=f"{line.quantity} shipped",
+            )
+
+    def rows(self):
+        return [(line, self[f"line-{line.pk}"]) for line in self.lines]
+
+    def received(self) -> dict[int, int]:
+        return {line.product_id: self.cleaned_data[f"line-{line.pk}"] for line in self.lines}
