@@ -31,4 +31,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     )
 
+handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"

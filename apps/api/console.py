@@ -23,7 +23,7 @@ from apps.instore import services as instore
 from apps.inventory.selectors import stock_records
 from apps.inventory.services import MAX_UNITS
 from apps.order.selectors import order_history
-from apps.pickup import selectors, services
+from apps.pickup import reasons, selectors, services
 from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.selectors import staff_locations, staff_store
@@ -186,8 +186,28 @@ class CountSerializer(RequestSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+def _reason_help(action: str) -> str:
+    codes = ", ".join(f"`{code}` ({label})" for code, label in reasons.choices(action))
+    return f"Why: one of {codes}; other text is kept as `other` with the text as its note"
+
+
 class ReasonSerializer(RequestSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_reason_help("cancel")
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=reasons.NOTE_MAX,
+        help_text="What happened, for staff and merchandisers (never sent to the shopper); "
+        "needed with `other`",
+    )
+
+
+class NotCollectedSerializer(ReasonSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_reason_help("not-collected")
+    )
 
 
 @extend_schema_serializer(
@@ -196,6 +216,9 @@ class ReasonSerializer(RequestSerializer):
     ]
 )
 class ShortPickSerializer(ReasonSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_reason_help("short-pick")
+    )
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_LINE_UNITS, help_text="Units missing or damaged"
     )
@@ -360,6 +383,7 @@ class ShortPickView(OrderActionView):
             "line": self.line(order),
             "quantity": data["quantity"],
             "reason": data.get("reason", ""),
+            "note": data.get("note", ""),
         }
 
 
@@ -387,9 +411,16 @@ class HandOverView(OrderActionView):
         }
 
 
-@documented("Not collected after the holding days: stock back on sale, refund recorded")
+@documented(
+    "Not collected after the holding days: stock back on sale, refund recorded",
+    NotCollectedSerializer,
+)
 class NotCollectedView(OrderActionView):
     action = "not-collected"
+    request_serializer = NotCollectedSerializer
+
+    def params(self, order, data):
+        return {"reason": data.get("reason", ""), "note": data.get("note", "")}
 
 
 @documented("Cancel: stock back on sale, refund recorded, shopper told", ReasonSerializer)
@@ -398,7 +429,7 @@ class CancelView(OrderActionView):
     request_serializer = ReasonSerializer
 
     def params(self, order, data):
-        return {"reason": data.get("reason", "")}
+        return {"reason": data.get("reason", ""), "note": data.get("note", "")}
 
 
 class StockView(StoreScopedMixin, generics.ListAPIView):

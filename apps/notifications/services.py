@@ -9,6 +9,7 @@ from oscar.core.loading import get_class, get_model
 
 from apps.instore.models import CounterReturn
 from apps.order.links import order_page_url
+from apps.pickup import reasons
 from apps.pickup.models import PickupEvent
 from apps.pickup.selectors import collect_by
 
@@ -38,6 +39,7 @@ def _messages(event: PickupEvent) -> dict:
             "store": order.pickup_location,
             "collect_by": collect_by(order),
             "order_url": order_page_url(order),
+            "shopper_reason": reasons.for_shopper(event.detail),
         },
     )
 

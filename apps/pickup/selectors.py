@@ -4,7 +4,9 @@ must be collected by, and everything that happened to an order in a store."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -15,9 +17,11 @@ from apps.order import pickup_codes, statuses
 from apps.order.selectors import phone_matches
 from apps.stores.models import Location
 
+from . import reasons
 from .models import PickupEvent
 
 Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
 OPEN = statuses.OPEN_PICKUP
 
 
@@ -100,9 +104,7 @@ def _shopper_detail(event: PickupEvent) -> str:
     if event.kind == PickupEvent.Kind.ARRIVED:
         return event.detail.get("note", "")
     if event.kind in (PickupEvent.Kind.CANCELLED, PickupEvent.Kind.NOT_COLLECTED):
-        reason = (
-            "you cancelled it" if event.detail.get("by_shopper") else event.detail.get("reason", "")
-        )
+        reason = reasons.for_shopper(event.detail)
         refund = f"£{event.refund} to be refunded" if event.refund else ""
         return ", ".join(part for part in (reason, refund) if part)
     return ""
@@ -194,6 +196,53 @@ def waiting_for_collection() -> list:
     return sorted(result, key=lambda order: order.collect_by)
 
 
+#: An order still to get ready is "due soon" this long before its ready-by promise.
+DUE_SOON = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where an order still to get ready stands against its ready-by promise."""
+
+    late: bool
+    minutes: int  # to the promise, or past it when late
+
+    @property
+    def css(self) -> str:
+        return "late" if self.late else "due-soon"
+
+    @property
+    def label(self) -> str:
+        span = _span(self.minutes)
+        return f"Late by {span}" if self.late else f"Due in {span}"
+
+
+def _span(minutes: int) -> str:
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def due_state(order, *, now: dt.datetime | None = None) -> Due | None:
+    """Late or due soon (``DUE_SOON``) against the ready-by promise, for an order not yet ready;
+    None when it is ready, or has time, or promised nothing."""
+    if order.ready_by is None or order.status not in (statuses.PLACED, statuses.PICKING):
+        return None
+    left = order.ready_by - (now or timezone.now())
+    if left < dt.timedelta(0):
+        return Due(late=True, minutes=int(-left.total_seconds() // 60))
+    if left <= DUE_SOON:
+        return Due(late=False, minutes=int(left.total_seconds() // 60))
+    return None
+
+
+def refund_due(order) -> Decimal:
+    """What is owed for everything still promised to the order (a cancel's refund)."""
+    return sum(
+        (line.unit_price_incl_tax * line.num_allocated for line in order.lines.all()),
+        start=Decimal("0.00"),
+    )
+
+
 @dataclass
 class Queue:
     to_pick: list = field(default_factory=list)
@@ -227,11 +276,7 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
         | Q(status=statuses.COLLECTED, date_placed__gte=now - dt.timedelta(days=60))
     )
     for order in orders.order_by("date_placed"):
-        order.is_late = (
-            order.ready_by is not None
-            and order.status in (statuses.PLACED, statuses.PICKING)
-            and order.ready_by < now
-        )
+        order.due = due_state(order, now=now)
         if order.status == statuses.PLACED:
             result.to_pick.append(order)
         elif order.status == statuses.PICKING:
@@ -245,6 +290,24 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
     for group in (result.ready, result.overdue):
         group.sort(key=lambda order: (order.arrived_at is None, order.arrived_at or now))
     return result
+
+
+def pulse(store: Location) -> dict[str, list[str]]:
+    """What the console's badge watches (one query): the orders waiting to be picked, and the
+    ready orders whose shopper says they are here."""
+    rows = (
+        store_orders(store)
+        .filter(status__in=(statuses.PLACED, statuses.READY))
+        .order_by("date_placed")
+        .values_list("number", "status", "arrived_at")
+    )
+    to_pick, arrived = [], []
+    for number, status, arrived_at in rows:
+        if status == statuses.PLACED:
+            to_pick.append(number)
+        elif arrived_at is not None:
+            arrived.append(number)
+    return {"to_pick": to_pick, "arrived": arrived}
 
 
 def order_matches(text: str) -> Q:
@@ -287,13 +350,65 @@ class WaveLine:
 
     title: str
     upc: str
+    bin: str = ""
     units: int = 0
     orders: list = field(default_factory=list)  # (order number, units)
 
 
+def bins_at(store: Location, product_ids) -> dict[int, str]:
+    """Each product's bin location in the store ("" where none is set), one query."""
+    return dict(
+        StockRecord.objects.filter(partner_id=store.partner_id, product_id__in=set(product_ids))
+        .exclude(bin_location="")
+        .values_list("product_id", "bin_location")
+    )
+
+
+def walk_order(bin_location: str, title: str) -> tuple:
+    """Sort key of a walk round the shop: by bin (natural order: A2 before A10), products
+    without a bin last, then by title."""
+    parts = re.split(r"(\d+)", bin_location.upper())
+    natural = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part
+    )
+    return (not bin_location, natural, title)
+
+
+@dataclass
+class PickLine:
+    """A line of a pick list: where to find it and how far its picking has gone."""
+
+    line: object
+    bin: str
+    scanned: int  # units scanned on this device, not yet confirmed
+    confirmed: bool
+
+    @property
+    def units(self) -> int:
+        return self.line.num_allocated
+
+
+def pick_lines(order, store: Location, *, scanned: dict[int, int] | None = None) -> list[PickLine]:
+    """The lines left to hand over, in the order of a walk round the shop (two queries)."""
+    lines = [line for line in order.lines.all() if line.num_allocated]
+    bins = bins_at(store, [line.product_id for line in lines])
+    to_pick = {line.pk for line in unconfirmed_lines(order)}
+    scanned = scanned or {}
+    items = [
+        PickLine(
+            line=line,
+            bin=bins.get(line.product_id, ""),
+            scanned=scanned.get(line.pk, 0),
+            confirmed=line.pk not in to_pick,
+        )
+        for line in lines
+    ]
+    return sorted(items, key=lambda item: walk_order(item.bin, item.line.title))
+
+
 def pick_wave(store: Location, *, status: str = statuses.PLACED, limit: int = 50):
     """The oldest orders in ``status`` (up to ``limit``) and their lines gathered by product,
-    so one walk round the shop floor picks them all (two queries)."""
+    so one walk round the shop floor picks them all, in bin order (three queries)."""
     orders = list(
         Order.objects.filter(pickup_location=store, status=status)
         .order_by("date_placed", "pk")
@@ -307,4 +422,6 @@ def pick_wave(store: Location, *, status: str = statuses.PLACED, limit: int = 50
             item = lines.setdefault(line.product_id, WaveLine(title=line.title, upc=line.upc or ""))
             item.units += line.num_allocated
             item.orders.append((order.number, line.num_allocated))
-    return orders, sorted(lines.values(), key=lambda item: (item.title, item.upc))
+    for product_id, bin_location in bins_at(store, lines).items():
+        lines[product_id].bin = bin_location
+    return orders, sorted(lines.values(), key=lambda item: walk_order(item.bin, item.title))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,8 +21,9 @@ from apps.inventory import services as stock
 from apps.order import pickup_codes, statuses
 from apps.stores.selectors import can_act_for
 
+from . import reasons
 from .models import PickupEvent
-from .selectors import SHOPPER_CANCELLABLE, collect_by, unconfirmed_lines
+from .selectors import SHOPPER_CANCELLABLE, collect_by, refund_due, unconfirmed_lines
 from .signals import event_recorded
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,14 @@ ARRIVAL_NOTE_MAX = 120
 
 class PickupError(Exception):
     """A refused pickup action; nothing was changed (but a wrong code is remembered)."""
+
+
+def why(action: str, reason: str, note: str, *, required: bool = False) -> dict:
+    """The event's reason detail (``reasons.detail``); a refused reason is a PickupError."""
+    try:
+        return reasons.detail(action, reason, note, required=required)
+    except reasons.ReasonRefused as exc:
+        raise PickupError(str(exc)) from exc
 
 
 class WrongState(PickupError):
@@ -110,14 +118,6 @@ def _move(order: Order, status: str, *, by, kind: str, **event) -> None:
     _record(order, by=by, kind=kind, **event)
 
 
-def _refund_of(order: Order) -> Decimal:
-    """What is owed for everything still promised to the order."""
-    return sum(
-        (line.unit_price_incl_tax * line.num_allocated for line in order.lines.all()),
-        start=Decimal("0.00"),
-    )
-
-
 @transaction.atomic
 def start_picking(*, order: Order, by) -> Order:
     order = lock_pickup_order(order.pk, by=by)
@@ -127,8 +127,10 @@ def start_picking(*, order: Order, by) -> Order:
 
 
 @transaction.atomic
-def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Order:
-    """Part of a line is missing or damaged: cancel those units, release them, owe a refund."""
+def short_pick(*, order: Order, line, quantity: int, by, reason: str = "", note: str = "") -> Order:
+    """Part of a line is missing or damaged: cancel those units, release them, owe a refund.
+    ``reason`` is a code of ``reasons.SHORT_PICK`` (or free text), ``note`` says more."""
+    detail = why("short-pick", reason, note)
     order = lock_pickup_order(order.pk, by=by)
     require(order, "short-pick")
     line = order.lines.select_for_update().get(pk=line.pk)
@@ -141,7 +143,7 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
         location=order.pickup_location,
         lines={line: quantity},
         by=by,
-        note=f"short pick: {reason}",
+        note=f"short pick: {reasons.summary(detail)}".rstrip(": "),
     )
     _record(
         order,
@@ -150,7 +152,7 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
         line=line,
         quantity=quantity,
         refund=line.unit_price_incl_tax * quantity,
-        detail={"reason": reason},
+        detail=detail,
     )
     if not any(line.num_allocated for line in order.lines.all()):
         _move(
@@ -158,7 +160,7 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "") -> Or
             statuses.CANCELLED,
             by=by,
             kind=Kind.CANCELLED,
-            detail={"reason": "nothing left to pick"},
+            detail=reasons.NOTHING_LEFT,
         )
     return order
 
@@ -271,7 +273,7 @@ def cancel_by_shopper(*, order: Order, by, verification_hash: str = "") -> Order
         by=by,
         stock_by=by if by is not None and by.is_authenticated else None,
         note="cancelled by the shopper",
-        detail={"reason": "the customer cancelled it", "by_shopper": True},
+        detail={**reasons.BY_SHOPPER, "by_shopper": True},
     )
 
 
@@ -301,8 +303,12 @@ def remind_to_collect(*, order: Order, now=None) -> Order:
 
 
 @transaction.atomic
-def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
-    """The holding days are over: stock back on sale, refund owed."""
+def mark_not_collected(
+    *, order: Order, by=None, now=None, reason: str = "", note: str = ""
+) -> Order:
+    """The holding days are over: stock back on sale, refund owed. Staff say why
+    (``reasons.NOT_COLLECTED``); the hourly sweep (no ``by``) records the holding days over."""
+    detail = why("not-collected", reason, note) if by is not None else reasons.HOLDING_OVER
     order = lock_pickup_order(order.pk, by=by)
     require(order, "not-collected")
     due = collect_by(order)
@@ -310,24 +316,34 @@ def mark_not_collected(*, order: Order, by=None, now=None) -> Order:
         raise WrongState(f"Order {order.number} has no recorded ready time.")
     if (now or timezone.now()) < due:
         raise WrongState(f"Order {order.number} waits for collection until {due:%d %b %H:%M}.")
-    refund = _refund_of(order)
-    stock.release_order(order=order, location=order.pickup_location, by=by, note="not collected")
-    _move(order, statuses.NOT_COLLECTED, by=by, kind=Kind.NOT_COLLECTED, refund=refund)
+    refund = refund_due(order)
+    stock.release_order(
+        order=order,
+        location=order.pickup_location,
+        by=by,
+        note=f"not collected: {reasons.summary(detail)}".rstrip(": "),
+    )
+    _move(
+        order, statuses.NOT_COLLECTED, by=by, kind=Kind.NOT_COLLECTED, refund=refund, detail=detail
+    )
     return order
 
 
 @transaction.atomic
-def cancel(*, order: Order, by, reason: str = "") -> Order:
+def cancel(*, order: Order, by, reason: str = "", note: str = "") -> Order:
+    """Staff call the order off, saying why (``reasons.CANCEL``)."""
+    detail = why("cancel", reason, note)
     order = lock_pickup_order(order.pk, by=by)
     require(order, "cancel")
+    summary = reasons.summary(detail)
     return _cancel(
-        order, by=by, stock_by=by, note=f"cancelled: {reason}", detail={"reason": reason}
+        order, by=by, stock_by=by, note=f"cancelled: {summary}".rstrip(": "), detail=detail
     )
 
 
 def _cancel(order: Order, *, by, stock_by, note: str, detail: dict) -> Order:
     """Call a locked order off: its stock back on sale, the refund recorded with the event."""
-    refund = _refund_of(order)
+    refund = refund_due(order)
     stock.release_order(order=order, location=order.pickup_location, by=stock_by, note=note)
     _move(order, statuses.CANCELLED, by=by, kind=Kind.CANCELLED, refund=refund, detail=detail)
     return order

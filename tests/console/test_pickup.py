@@ -44,8 +44,20 @@ def test_a_collect_order_walks_through_the_console(order, shop, leeds_client):
     pick_list = leeds_client.get(reverse("console:pick-list", args=["leeds", order.number]))
     assert pick_list.status_code == 200 and "Desk Lamp" in text(pick_list)
     line = order.lines.get()
+    asked = text(act(leeds_client, order, "short-pick", line=line.pk, quantity=1))
+    assert "Short pick: Desk Lamp" in asked and "Not on the shelf" in asked  # asked first
+    assert order.pickup_events.filter(kind="short_pick").count() == 0
     assert "Short pick recorded" in text(
-        act(leeds_client, order, "short-pick", line=line.pk, quantity=1, reason="damaged")
+        act(
+            leeds_client,
+            order,
+            "short-pick",
+            line=line.pk,
+            quantity=1,
+            reason="damaged",
+            note="box crushed",
+            confirmed="yes",
+        )
     )
     assert "Confirm every line first" in text(act(leeds_client, order, "ready"))
     assert "Line picked." in text(act(leeds_client, order, "picked", line=line.pk))
