@@ -293,3 +293,23 @@ class TransferLine(models.Model):
         if self.quantity_received is None:
             return 0
         return self.quantity - self.quantity_received
+
+
+class LowStockDigest(models.Model):
+    """A store's low-stock digest for one of its days: claimed before it is sent, so a store
+    gets at most one a day however often the clock runs the job."""
+
+    location = models.ForeignKey(
+        "stores.Location", on_delete=models.CASCADE, related_name="low_stock_digests"
+    )
+    day = models.DateField()
+    alerts = models.PositiveIntegerField(default=0, help_text="Open alerts it listed")
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "location"]
+        constraints = [models.UniqueConstraint(fields=["location", "day"], name="one_digest_a_day")]
+
+    def __str__(self):
+        return f"Low-stock digest for {self.location} on {self.day}"

@@ -247,3 +247,34 @@ def transfer_ledger(transfer) -> QuerySet:
         .select_related("location", "product", "user")
         .order_by("created_at", "pk")
     )
+
+
+# --- low-stock alerts -------------------------------------------------------------------------
+
+
+def open_stock_alerts(location) -> QuerySet:
+    """Oscar's open low-stock alerts at one location, with their records' products and figures,
+    by product title."""
+    StockAlert = get_model("partner", "StockAlert")
+    return (
+        StockAlert.objects.filter(
+            stockrecord__partner_id=location.partner_id, status=StockAlert.OPEN
+        )
+        .select_related("stockrecord__product")
+        .order_by("stockrecord__product__title", "pk")
+    )
+
+
+def digest_recipients(location) -> list[str]:
+    """The e-mail addresses of the store's own managers (merchandisers, who see every store,
+    are not sent each store's digest)."""
+    from apps.stores.models import StoreStaff
+
+    return sorted(
+        StoreStaff.objects.filter(
+            location=location, role=StoreStaff.Role.MANAGER, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )

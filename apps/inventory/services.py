@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -30,7 +30,14 @@ from apps.stores.models import Location
 
 from .bounds import MAX_UNITS
 from .bulk import insert_rows, set_column
-from .models import StockCount, StockImport, StockMovement, Transfer, TransferLine
+from .models import (
+    LowStockDigest,
+    StockCount,
+    StockImport,
+    StockMovement,
+    Transfer,
+    TransferLine,
+)
 
 StockRecord = get_model("partner", "StockRecord")
 StockAlert = get_model("partner", "StockAlert")
@@ -827,6 +834,25 @@ def transfer(
             received_at=now,
         )
     return moved.reference
+
+
+# --- low-stock digests -------------------------------------------------------------------------
+
+
+def claim_low_stock_digest(*, location: Location, day, alerts: int, recipients: int) -> bool:
+    """Record that the store's digest for ``day`` is being sent; False when it already was.
+    Call it in the transaction that sends the mail: a failed send undoes the claim."""
+    with transaction.atomic():
+        if LowStockDigest.objects.filter(location=location, day=day).exists():
+            return False
+        try:
+            with transaction.atomic():
+                LowStockDigest.objects.create(
+                    location=location, day=day, alerts=alerts, recipients=recipients
+                )
+        except IntegrityError:  # another worker claimed it a moment ago
+            return False
+    return True
 
 
 # --- bulk: many rows at once, same locks in the same order -----------------------------------
