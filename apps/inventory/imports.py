@@ -1,4 +1,6 @@
-"""Stock feeds: CSV or JSON lines, ``location,sku,on_hand`` (a full count) or ``location,sku,delta``.
+"""Stock feeds: CSV, XLSX or JSON lines, ``location,sku,on_hand`` (a full count) or
+``location,sku,delta``, with an optional ``bin_location`` column (where the product sits in that
+store: a cell, even a blank one, sets it; a file without the column leaves bins alone).
 
 Every cell is checked before anything is written, and each bad one is reported by its line and
 its column (the header's name): ``line 7, column "on_hand": not a whole number ('seven')``. A
@@ -7,6 +9,10 @@ rows are applied and the bad ones reported. The writes are ``services.apply_feed
 read, one bulk update and one bulk insert of ledger rows per location), all inside one
 transaction: a row refused while applying (it would leave fewer units on hand than are promised
 to orders) undoes the rows applied before it.
+
+``preview_feed`` reads a feed the same way and says what each row would do (on hand before and
+after, the bin before and after, or why it would be refused) without writing anything; the
+dashboard applies a file only after its preview, checked against the previewed checksum.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import tablib
 from django.db import IntegrityError, transaction
 from oscar.core.loading import get_model
 
@@ -30,14 +37,20 @@ from .models import StockImport
 from .services import BulkRow, apply_feed
 
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
-LOCATION, SKU = "location", "sku"
+LOCATION, SKU, BIN = "location", "sku", "bin_location"
 #: The quantity column names the feed's mode (``StockImport.Mode``).
 QUANTITY_COLUMNS = (StockImport.Mode.COUNT.value, StockImport.Mode.DELTA.value)
-COLUMNS = (LOCATION, SKU, *QUANTITY_COLUMNS)
+COLUMNS = (LOCATION, SKU, *QUANTITY_COLUMNS, BIN)
 HEADERS_HELP = (
-    "location,sku,on_hand (a full count) or location,sku,delta (receipts and corrections)"
+    "location,sku,on_hand (a full count) or location,sku,delta (receipts and corrections), "
+    "and optionally bin_location"
 )
+#: The longest bin location a stock record holds.
+BIN_LENGTH = StockRecord._meta.get_field("bin_location").max_length
+#: What an .xlsx file (a zip archive) starts with.
+ZIP_MAGIC = b"PK\x03\x04"
 #: No location code or SKU holds a control character (PostgreSQL refuses NUL in text, and a
 #: tab or newline in a code is a broken export) or a lone surrogate (not UTF-8).
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -75,6 +88,8 @@ class FeedRow:
     quantity: int | None
     location: Location | None = None
     product_id: int | None = None
+    #: The bin to set; None when the file has no bin_location column (or the cell was bad).
+    bin_location: str | None = None
 
 
 class FeedRejected(Exception):
@@ -100,6 +115,46 @@ class ImportResult:
     rows_applied: int
     skipped: list[RowError] = field(default_factory=list)
     already_applied: bool = False
+    bins_changed: int = 0
+
+
+def checksum_of(text: str) -> str:
+    """The SHA-256 a feed is known by: its preview and its import must name the same one."""
+    return hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()
+
+
+def _xlsx_cell(value) -> str:
+    """A spreadsheet cell as the text a CSV file would hold (a whole number without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_upload(data: bytes, filename: str = "") -> str:
+    """An uploaded feed as text: an .xlsx workbook's first sheet read through tablib and written
+    as CSV (its rows keep their numbers, so errors name the spreadsheet's rows), else UTF-8.
+    Raises FeedRejected when it is neither."""
+    if filename.lower().endswith(".xlsx") or data.startswith(ZIP_MAGIC):
+        try:
+            sheet = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+            raise FeedRejected(
+                [RowError(0, None, f"not a readable .xlsx workbook ({type(exc).__name__})")]
+            ) from exc
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_xlsx_cell(v) for v in sheet.headers or [])
+        for row in sheet:
+            writer.writerow(_xlsx_cell(v) for v in row)
+        return out.getvalue()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FeedRejected(
+            [RowError(0, None, "the file must be UTF-8 text (CSV or JSON lines) or an .xlsx")]
+        ) from exc
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -200,7 +255,9 @@ def _check_header(line: int, header: list[str], where: str) -> tuple[str | None,
         elif name not in COLUMNS:
             errors.append(
                 RowError(
-                    line, _named(name), "not a stock feed column (location, sku, on_hand, delta)"
+                    line,
+                    _named(name),
+                    "not a stock feed column (location, sku, on_hand, delta, bin_location)",
                 )
             )
         seen.add(name)
@@ -267,11 +324,32 @@ def _quantity(line: int, mode: str, value, errors: list[RowError]) -> int | None
     return -int(digits) if negative else int(digits)
 
 
-def _check_record(line: int, record: dict, mode: str, errors: list[RowError]) -> FeedRow:
+def _bin(line: int, value, errors: list[RowError]) -> str | None:
+    """A bin_location cell: text of at most BIN_LENGTH printable characters ("" clears it)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        errors.append(RowError(line, BIN, f"must be text, not {_shown(value)}"))
+        return None
+    text = str(value).strip()
+    if UNPRINTABLE.search(text):
+        errors.append(
+            RowError(line, BIN, f"contains a control character (such as NUL): {_shown(text)}")
+        )
+        return None
+    if len(text) > BIN_LENGTH:
+        errors.append(RowError(line, BIN, f"at most {BIN_LENGTH} characters ({_shown(text)})"))
+        return None
+    return text
+
+
+def _check_record(
+    line: int, record: dict, mode: str, errors: list[RowError], *, with_bins: bool = False
+) -> FeedRow:
     """Check every cell of a data row; each bad one adds its error."""
     cells = {str(column).strip(): value for column, value in record.items()}
     for column in cells:
-        if column not in (LOCATION, SKU, mode):
+        if column not in (LOCATION, SKU, mode) and not (with_bins and column == BIN):
             errors.append(RowError(line, _named(column), "not a column of this feed"))
     values = {}
     for column in (LOCATION, SKU, mode):
@@ -282,7 +360,10 @@ def _check_record(line: int, record: dict, mode: str, errors: list[RowError]) ->
             values[column] = _quantity(line, mode, cells[column], errors)
         else:
             values[column] = _code(line, column, cells[column], errors)
-    return FeedRow(line, values[LOCATION], values[SKU], values[mode])
+    row = FeedRow(line, values[LOCATION], values[SKU], values[mode])
+    if with_bins:
+        row.bin_location = _bin(line, cells.get(BIN), errors)
+    return row
 
 
 def parse_feed(text: str, filename: str = "") -> tuple[str, list[FeedRow], list[RowError]]:
@@ -299,11 +380,12 @@ def parse_feed(text: str, filename: str = "") -> tuple[str, list[FeedRow], list[
     if mode is None:
         raise FeedRejected(errors)
     rows, seen = [], {}
+    with_bins = BIN in header
     for line, record in records:
         if isinstance(record, RowError):
             errors.append(record)
             continue
-        row = _check_record(line, record, mode, errors)
+        row = _check_record(line, record, mode, errors, with_bins=with_bins)
         rows.append(row)
         if row.location_code is not None and row.sku is not None:
             key = (row.location_code, row.sku)
@@ -337,6 +419,119 @@ def resolve(rows: list[FeedRow]) -> list[RowError]:
     return errors
 
 
+# --- previewing ---------------------------------------------------------------------------
+
+
+@dataclass
+class RowPreview:
+    """What one row of a feed would do: on hand and the bin before and after, or why it would
+    be refused (then nothing of it is applied)."""
+
+    line: int
+    location_code: str
+    sku: str
+    title: str = ""
+    on_hand: int | None = None
+    new_on_hand: int | None = None
+    allocated: int = 0
+    bin_location: str | None = None
+    new_bin_location: str | None = None
+    refused: list[RowError] = field(default_factory=list)
+
+    @property
+    def changes_stock(self) -> bool:
+        return not self.refused and self.new_on_hand != self.on_hand
+
+    @property
+    def changes_bin(self) -> bool:
+        return (
+            not self.refused
+            and self.new_bin_location is not None
+            and self.new_bin_location != self.bin_location
+        )
+
+
+@dataclass
+class FeedPreview:
+    checksum: str
+    filename: str
+    mode: str
+    rows: list[RowPreview]
+    #: Every problem, by line (the rows' own and the file's).
+    errors: list[RowError]
+
+    @property
+    def mode_label(self) -> str:
+        return str(StockImport.Mode(self.mode).label)
+
+    @property
+    def stock_changes(self) -> int:
+        return sum(row.changes_stock for row in self.rows)
+
+    @property
+    def bin_changes(self) -> int:
+        return sum(row.changes_bin for row in self.rows)
+
+    @property
+    def refused(self) -> int:
+        return len({e.line for e in self.errors})
+
+
+def preview_feed(text: str, filename: str = "") -> FeedPreview:
+    """What importing the feed would do, row by row, read without a lock and without writing
+    anything (the import checks again when it applies). Raises FeedRejected when the header or
+    the file cannot be read at all."""
+    filename = UNPRINTABLE.sub("", filename)[:255]
+    mode, rows, errors = parse_feed(text, filename)
+    errors += resolve(rows)
+    found = [r for r in rows if r.location is not None and r.product_id is not None]
+    current = {
+        (partner, product): (on_hand, allocated, bin_location)
+        for partner, product, on_hand, allocated, bin_location in StockRecord.objects.filter(
+            partner_id__in={r.location.partner_id for r in found},
+            product_id__in={r.product_id for r in found},
+        ).values_list("partner_id", "product_id", "num_in_stock", "num_allocated", "bin_location")
+    }
+    titles = dict(
+        Product.objects.filter(pk__in={r.product_id for r in found}).values_list("pk", "title")
+    )
+    by_line = defaultdict(list)
+    for error in errors:
+        by_line[error.line].append(error)
+    previews = []
+    for row in rows:
+        preview = RowPreview(row.line, row.location_code or "", row.sku or "")
+        previews.append(preview)
+        preview.refused = by_line[row.line]
+        if row.location is None or row.product_id is None:
+            continue
+        on_hand, allocated, bin_location = current.get(
+            (row.location.partner_id, row.product_id), (0, 0, "")
+        )
+        preview.title = titles.get(row.product_id, "")
+        preview.on_hand, preview.allocated, preview.bin_location = on_hand, allocated, bin_location
+        preview.new_bin_location = row.bin_location
+        if row.quantity is None:
+            continue
+        target = row.quantity if mode == StockImport.Mode.COUNT else on_hand + row.quantity
+        preview.new_on_hand = target
+        refusal = None
+        if target > MAX_UNITS:
+            refusal = (
+                f"would leave {target:,} on hand at {row.location.code}, more than {MAX_UNITS:,}"
+            )
+        elif target < allocated:
+            refusal = (
+                f"would leave {target} on hand at {row.location.code} but {allocated} are "
+                "allocated to orders"
+            )
+        if refusal and not preview.refused:
+            error = RowError(row.line, mode, refusal)
+            preview.refused.append(error)
+            errors.append(error)
+    return FeedPreview(checksum_of(text), filename, mode, previews, _in_order(errors))
+
+
 # --- applying -----------------------------------------------------------------------------
 
 
@@ -348,9 +543,16 @@ def import_stock(
     idempotency_key: str | None = None,
     by=None,
     progress: Callable[[int], None] | None = None,
+    previewed: str | None = None,
 ) -> ImportResult:
-    """Check a feed whole, then apply it in one transaction (see the module docstring)."""
-    checksum = hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()
+    """Check a feed whole, then apply it in one transaction (see the module docstring).
+    ``previewed`` is the checksum of the file whose preview was confirmed: another file is
+    refused (it must be previewed first)."""
+    checksum = checksum_of(text)
+    if previewed is not None and previewed != checksum:
+        raise FeedRejected(
+            [RowError(0, None, "the file is not the one previewed: preview it again first")]
+        )
     filename = UNPRINTABLE.sub("", filename)[:255]
     if idempotency_key and (len(idempotency_key) > 128 or UNPRINTABLE.search(idempotency_key)):
         raise FeedRejected(
@@ -378,6 +580,8 @@ def import_stock(
             applied, late_errors = _apply(stock_import, mode, rows, progress)
             if late_errors and not skip_bad_rows:
                 raise FeedRejected(_in_order(late_errors))
+            refused = {e.line for e in late_errors}
+            bins = set_bins([r for r in rows if r.line not in refused])
             skipped = _in_order(errors + late_errors)
             stock_import.rows_total = len(rows) + len(bad_lines)
             stock_import.rows_applied = applied
@@ -393,7 +597,32 @@ def import_stock(
         if previous is None:
             raise
         return _already_applied(previous, checksum)
-    return ImportResult(stock_import, mode, stock_import.rows_total, applied, skipped)
+    return ImportResult(stock_import, mode, stock_import.rows_total, applied, skipped, False, bins)
+
+
+def set_bins(rows: list[FeedRow]) -> int:
+    """Set the bin location of each row's stock record that the feed moves (a bin is where the
+    product sits, not stock: no ledger row). Returns how many changed. Call it inside the
+    caller's transaction, after the records exist."""
+    wanted = {
+        (row.location.partner_id, row.product_id): row.bin_location
+        for row in rows
+        if row.bin_location is not None
+    }
+    if not wanted:
+        return 0
+    records = StockRecord.objects.filter(
+        partner_id__in={partner for partner, _ in wanted},
+        product_id__in={product for _, product in wanted},
+    ).only("pk", "partner_id", "product_id", "bin_location")
+    changed = []
+    for record in records:
+        new = wanted.get((record.partner_id, record.product_id))
+        if new is not None and new != record.bin_location:
+            record.bin_location = new
+            changed.append(record)
+    StockRecord.objects.bulk_update(changed, ["bin_location"], batch_size=1000)
+    return len(changed)
 
 
 def _in_order(errors: list[RowError]) -> list[RowError]:

@@ -258,7 +258,7 @@ def test_a_delta_beyond_the_bound_of_on_hand_is_refused_with_its_cell(catalogue,
         (
             "location,sku,qty\nleeds,SKU-1,1\n",
             [
-                (1, "qty", "not a stock feed column (location, sku, on_hand, delta)"),
+                (1, "qty", "not a stock feed column (location, sku, on_hand, delta, bin_location)"),
                 (1, None, "the header needs an on_hand column"),
             ],
         ),

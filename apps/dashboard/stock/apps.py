@@ -17,6 +17,9 @@ class StockDashboardConfig(OscarDashboardConfig):
         self.import_view = get_class("dashboard.stock.views", "StockImportView")
         self.list_view = get_class("dashboard.stock.views", "StockListView")
         self.record_view = get_class("dashboard.stock.views", "StockRecordView")
+        self.ledger_view = get_class("dashboard.stock.views", "LedgerView")
+        self.export_view = get_class("dashboard.stock.views", "StockExportView")
+        self.template_view = get_class("dashboard.stock.views", "ImportTemplateView")
 
     def get_urls(self):
         from . import transfers  # its own pages and URLs
@@ -27,5 +30,12 @@ class StockDashboardConfig(OscarDashboardConfig):
                 path("<int:pk>/", self.record_view.as_view(), name="stock-record"),
                 *transfers.urlpatterns,
                 path("import/", self.import_view.as_view(), name="stock-import"),
+                path(
+                    "import/template.csv",
+                    self.template_view.as_view(),
+                    name="stock-import-template",
+                ),
+                path("export/", self.export_view.as_view(), name="stock-export"),
+                path("ledger/", self.ledger_view.as_view(), name="stock-ledger"),
             ]
         )
