@@ -31,6 +31,7 @@ class ReportView(StoreManagerMixin, TemplateView):
             self.get_context_data(
                 form=form,
                 report=report,
+                chart={**report.chart_data(), "currency": settings.OSCAR_DEFAULT_CURRENCY},
                 start=start.isoformat(),
                 end=end.isoformat(),
                 currency=settings.OSCAR_DEFAULT_CURRENCY,

@@ -1,5 +1,8 @@
 """A store's figures over a span of days, for its managers: pickups (how many, how fast, how
-many never collected), till sales and counter returns. Reads only; five queries for any span."""
+many never collected), till sales, counter returns and transfers. Refunds (money given back
+for goods sold: counter returns and short picks) are kept apart from cancellations (orders
+cancelled or not collected, and the money given back for them) in every figure. Reads only;
+seven queries for any span."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.instore.models import CounterReturn
+from apps.inventory.models import Transfer, TransferLine
 from apps.pickup.models import PickupEvent
 from apps.stores.models import Location
 
@@ -44,13 +48,20 @@ class Figures:
     collected: int = 0
     not_collected: int = 0
     cancelled: int = 0
+    #: Money given back for pickup orders cancelled or not collected (not a refund of goods).
+    cancellation_refunds: Decimal = Decimal("0.00")
     short_picked_units: int = 0
-    pickup_refunds: Decimal = Decimal("0.00")
+    short_pick_refunds: Decimal = Decimal("0.00")
     till_sales: int = 0
     till_revenue: Decimal = Decimal("0.00")
     returned_units: int = 0
     written_off_units: int = 0
     return_refunds: Decimal = Decimal("0.00")
+    #: Transfers: units sent from the store, units that arrived, and units shipped to it that
+    #: never arrived (recorded when it received them).
+    transfer_units_shipped: int = 0
+    transfer_units_received: int = 0
+    transfer_units_missing: int = 0
 
     def add(self, other: Figures) -> None:
         for f in fields(self):
@@ -59,7 +70,23 @@ class Figures:
 
     @property
     def refunds(self) -> Decimal:
-        return self.pickup_refunds + self.return_refunds
+        """Money given back for goods: counter returns and short picks (never cancellations)."""
+        return self.short_pick_refunds + self.return_refunds
+
+    @property
+    def cancellations(self) -> int:
+        """Pickup orders that ended without a sale: cancelled or not collected."""
+        return self.cancelled + self.not_collected
+
+    @property
+    def pickup_refunds(self) -> Decimal:
+        """Everything given back on pickup orders (short picks and cancellations): the console
+        API's figure of that name, kept for its clients."""
+        return self.short_pick_refunds + self.cancellation_refunds
+
+    @property
+    def collect_sales(self) -> Decimal:
+        return self.pickup_value
 
     @property
     def on_time_percent(self) -> int | None:
@@ -71,7 +98,9 @@ class Figures:
         return round(100 * self.collected / ended) if ended else None
 
 
-COLUMNS = [f.name for f in fields(Figures)]
+#: The CSV's columns: every figure, then the two totals kept apart (refunds of goods, and
+#: pickup orders cancelled or not collected).
+COLUMNS = [*(f.name for f in fields(Figures)), "refunds", "cancellations"]
 
 
 @dataclass
@@ -84,6 +113,23 @@ class StoreReport:
     #: Median minutes from order placed to ready for collection, and hours from ready to handover.
     median_minutes_to_ready: float | None = None
     median_hours_to_collect: float | None = None
+
+    def chart_data(self) -> dict:
+        """The span's days as series for the page's charts (the table beside them holds the
+        same numbers): sales by channel, and refunds against cancellations."""
+        return {
+            "labels": [f"{day.date:%a} {day.date.day} {day.date:%b}" for day in self.days],
+            "sales": {
+                "Click and collect": [float(day.pickup_value) for day in self.days],
+                "Till": [float(day.till_revenue) for day in self.days],
+            },
+            "money_back": {
+                "Refunds (returns and short picks)": [float(day.refunds) for day in self.days],
+                "Cancellations (cancelled or not collected)": [
+                    float(day.cancellation_refunds) for day in self.days
+                ],
+            },
+        }
 
     def rows(self):
         """The days as lists of values in ``COLUMNS`` order (for CSV), then the totals."""
@@ -167,7 +213,7 @@ class _Collected:
 
 
 def _collect(stores, since: dt.datetime, until: dt.datetime, tz) -> _Collected:
-    """Everything the reports count, for these stores between two moments, in five queries."""
+    """Everything the reports count, for these stores between two moments, in seven queries."""
     ids = [store.pk for store in stores]
     found = _Collected()
 
@@ -196,9 +242,10 @@ def _collect(stores, since: dt.datetime, until: dt.datetime, tz) -> _Collected:
         cell = found.cell(row["order__pickup_location_id"], row["day"])
         if row["kind"] == Kind.SHORT_PICK:
             cell.short_picked_units += row["units"] or 0
+            cell.short_pick_refunds += _money(row["refund"])
         else:
             setattr(cell, COUNTED[row["kind"]], row["n"])
-        cell.pickup_refunds += _money(row["refund"])
+            cell.cancellation_refunds += _money(row["refund"])
 
     # How fast: each ready and each handover in the span, with the times it is measured from.
     last_ready = Subquery(
@@ -259,6 +306,39 @@ def _collect(stores, since: dt.datetime, until: dt.datetime, tz) -> _Collected:
         cell.returned_units = row["units"] or 0
         cell.written_off_units = row["written_off"] or 0
         cell.return_refunds = _money(row["refund"])
+
+    shipped = (
+        TransferLine.objects.filter(
+            transfer__source__in=ids,
+            transfer__shipped_at__gte=since,
+            transfer__shipped_at__lt=until,
+        )
+        .annotate(day=TruncDate("transfer__shipped_at", tzinfo=tz))
+        .values("transfer__source_id", "day")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    for row in shipped:
+        found.cell(row["transfer__source_id"], row["day"]).transfer_units_shipped = row["units"]
+    received = (
+        TransferLine.objects.filter(
+            transfer__destination__in=ids,
+            transfer__state=Transfer.State.RECEIVED,
+            transfer__received_at__gte=since,
+            transfer__received_at__lt=until,
+        )
+        .annotate(day=TruncDate("transfer__received_at", tzinfo=tz))
+        .values("transfer__destination_id", "day")
+        .annotate(
+            units=Sum("quantity_received"),
+            missing=Sum(F("quantity") - F("quantity_received")),
+        )
+        .order_by()
+    )
+    for row in received:
+        cell = found.cell(row["transfer__destination_id"], row["day"])
+        cell.transfer_units_received = row["units"] or 0
+        cell.transfer_units_missing = row["missing"] or 0
     return found
 
 
@@ -287,7 +367,7 @@ def store_report(store: Location, *, start: dt.date, end: dt.date) -> StoreRepor
 
 def stores_summary(stores, *, start: dt.date, end: dt.date) -> list[StoreReport]:
     """Every store's totals over the same days (the shop's calendar), for comparing them;
-    five queries however many stores."""
+    seven queries however many stores."""
     tz = timezone.get_current_timezone()
     found = _collect(stores, *_span(start, end, tz), tz)
     reports = {
