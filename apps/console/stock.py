@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from apps.instore import services as instore
 from apps.inventory import services as stock
-from apps.inventory.selectors import stock_records
+from apps.inventory.selectors import in_transit, stock_records
 from apps.inventory.services import MAX_UNITS
 
 from .views import StoreConsoleMixin
@@ -31,6 +31,9 @@ class StockView(StoreConsoleMixin, TemplateView):
         records = []
         if query:
             records = list(stock_records(location=self.store, text=query)[:30])
+            arriving = in_transit(products=[r.product_id for r in records], locations=[self.store])
+            for record in records:
+                record.in_transit = arriving.get((record.product_id, self.store.pk), 0)
         return super().get_context_data(query=query, records=records, **kwargs)
 
     def post(self, request, *args, **kwargs):

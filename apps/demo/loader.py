@@ -297,7 +297,18 @@ class DemoLoader:
                 if not created:
                     batch.delete()
                 created_total += created
+                if location.kind == Location.Kind.STORE:
+                    self.place_in_bins(location)
         self.say(f"Stock records: {created_total} created.")
+
+    def place_in_bins(self, location: Location) -> None:
+        """Each product a bin in the store (aisle, bay, shelf: "C7-2"), where none is set yet,
+        the same on every database; pick lists walk the store in their order."""
+        records = list(StockRecord.objects.filter(partner_id=location.partner_id, bin_location=""))
+        for record in records:
+            rng = random.Random(f"{self.seed}|bin|{record.partner_sku}|{location.code}")
+            record.bin_location = f"{rng.choice('ABCDEF')}{rng.randint(1, 12)}-{rng.randint(1, 4)}"
+        StockRecord.objects.bulk_update(records, ["bin_location"], batch_size=BATCH)
 
     # --- people -----------------------------------------------------------------------------
 

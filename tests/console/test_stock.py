@@ -1,11 +1,15 @@
 import re
 
 from django.urls import reverse
+from oscar.core.loading import get_model
 
+from apps.inventory import services
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import ledger_drift
 from apps.stores.models import StoreStaff
 from tests.factories import StoreStaffFactory
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 def words(response):
@@ -15,7 +19,7 @@ def words(response):
 def test_a_manager_counts_stock_through_the_ledger(shop, client):
     client.force_login(StoreStaffFactory(location=shop["leeds"], role=StoreStaff.Role.MANAGER).user)
     url = reverse("console:stock", args=["leeds"])
-    assert "Desk Lamp LAMP-1 2 0 2" in words(client.get(url, {"q": "LAMP-1"}))
+    assert "Desk Lamp LAMP-1 – 2 0 2 –" in words(client.get(url, {"q": "LAMP-1"}))
     done = words(
         client.post(
             url, {"product": shop["lamp"].pk, "counted": 5, "note": "found a box"}, follow=True
@@ -43,7 +47,7 @@ def test_associates_see_their_stores_stock_but_cannot_count_it(shop, client):
     client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
     url = reverse("console:stock", args=["leeds"])
     page = client.get(url, {"q": "LAMP-1"})
-    assert "Desk Lamp LAMP-1 2 0 2" in words(page)
+    assert "Desk Lamp LAMP-1 – 2 0 2 –" in words(page)
     assert "Save count" not in page.content.decode()
     assert client.post(url, {"product": shop["lamp"].pk, "counted": 9}).status_code == 403
     assert not StockMovement.objects.filter(reason="adjustment").exists()
@@ -62,4 +66,19 @@ def test_can_sell_holds_back_the_stores_safety_buffer(shop, client):
     shop["leeds"].save()
     client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
     page = words(client.get(reverse("console:stock", args=["leeds"]), {"q": "LAMP-1"}))
-    assert "Desk Lamp LAMP-1 2 0 1" in page  # on hand 2, promised 0, can sell 2 - 1 held back
+    assert (
+        "Desk Lamp LAMP-1 – 2 0 1 –" in page
+    )  # no bin; on hand 2, promised 0, can sell 2 - 1 held back
+
+
+def test_staff_see_each_products_bin_and_what_is_on_its_way_to_them(shop, client):
+    client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
+    StockRecord.objects.filter(partner_id=shop["leeds"].partner_id).update(bin_location="B4-2")
+    services.create_transfer(
+        source=shop["warehouse"],
+        destination=shop["leeds"],
+        quantities={shop["lamp"].pk: 3},
+        ship=True,
+    )
+    page = words(client.get(reverse("console:stock", args=["leeds"]), {"q": "LAMP-1"}))
+    assert "Desk Lamp LAMP-1 B4-2 2 0 2 3" in page  # 3 shipped here, not on hand until received
