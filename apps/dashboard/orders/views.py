@@ -1,10 +1,19 @@
 """Oscar's order dashboard, refusing status changes for pickup orders and till sales: those
 move only through the store console's services (handover checks the pickup code, stock goes
-through the ledger), so no order is ever shown as collected before it was handed over."""
+through the ledger), so no order is ever shown as collected before it was handed over.
+
+The order list filters by channel, store and state together, and counts each choice under the
+other filters; the order page shows the pickup timeline."""
 
 from django.contrib import messages
+from django.db.models import Count
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.apps.dashboard.orders.views import *
+
+from apps.stores.models import Location
+
+from .channels import CHANNELS, channel_of, store_of
+from .forms import OrderSearchForm
 
 CONSOLE_ONLY = (
     "Order {number} is a pickup order or a till sale: its status changes in the store console, "
@@ -13,11 +22,90 @@ CONSOLE_ONLY = (
 
 
 class OrderListView(oscar_views.OrderListView):
+    form_class = OrderSearchForm
+
     def change_order_status(self, request, order):
         if order.is_moved_by_console:
             messages.error(request, CONSOLE_ONLY.format(number=order.number))
             return None
         return super().change_order_status(request, order)
+
+    def get_queryset(self):
+        searched = super().get_queryset().annotate(channel_kind=channel_of(), store_id=store_of())
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        chosen = {
+            "channel_kind": data.get("channel") or "",
+            "store_id": data["store"].pk if data.get("store") else None,
+            "status": getattr(self.form, "state", ""),
+        }
+
+        def narrowed(skip=None):
+            filters = {k: v for k, v in chosen.items() if k != skip and v not in ("", None)}
+            return searched.filter(**filters)
+
+        self.facets = {
+            name: dict(
+                narrowed(skip=name)
+                .order_by()
+                .values_list(name)
+                .annotate(n=Count("pk", distinct=True))
+                .values_list(name, "n")
+            )
+            for name in chosen
+        }
+        self.chosen = chosen
+        return narrowed()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facets"] = self.facet_links()
+        return context
+
+    def get_search_filter_descriptions(self):
+        descriptions = super().get_search_filter_descriptions()
+        data = getattr(self.form, "cleaned_data", None) or {}
+        if data.get("channel"):
+            descriptions.append(f"Channel: {CHANNELS[data['channel']]}")
+        if data.get("store"):
+            descriptions.append(f"Store: {data['store'].name}")
+        if getattr(self.form, "state", ""):
+            descriptions.append(f"State: {self.form.state}")
+        return descriptions
+
+    def facet_links(self):
+        """Each filter's choices with their counts under the other filters, as links that keep
+        the rest of the search."""
+        stores = Location.objects.filter(pk__in=[k for k in self.facets["store_id"] if k])
+        choices = {
+            "channel": ("channel_kind", [(k, label) for k, label in CHANNELS.items()]),
+            "store": ("store_id", [(s.pk, s.name, s.code) for s in stores.order_by("name")]),
+            "status": ("status", [(s, s) for s in sorted(self.facets["status"])]),
+        }
+        groups = []
+        for param, (name, options) in choices.items():
+            counts = self.facets[name]
+            links = []
+            for option in options:
+                value, label = option[0], option[1]
+                code = option[2] if len(option) > 2 else value
+                query = self.request.GET.copy()
+                query.pop("page", None)
+                selected = self.chosen[name] == value
+                if selected:
+                    query.pop(param, None)
+                else:
+                    query[param] = code
+                links.append(
+                    {
+                        "label": label,
+                        "count": counts.get(value, 0),
+                        "query": query.urlencode(),
+                        "selected": selected,
+                    }
+                )
+            groups.append({"name": param, "title": param.capitalize(), "links": links})
+        groups[2]["title"] = "State"
+        return groups
 
 
 class OrderDetailView(oscar_views.OrderDetailView):
@@ -25,3 +113,8 @@ class OrderDetailView(oscar_views.OrderDetailView):
         if order.is_moved_by_console:
             return self.reload_page(error=CONSOLE_ONLY.format(number=order.number))
         return super().change_order_status(request, order)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pickup_events"] = self.object.pickup_events.select_related("user", "line")
+        return context
