@@ -118,3 +118,43 @@ def test_a_cash_sale_of_three_items_shows_the_change_and_prints_a_receipt(tablet
     # The next customer's first scan, straight from the receipt, starts a new sale.
     scan(page, "PEN-1")
     expect(page.locator("#sale-total")).to_have_text("£1.25")
+
+
+def test_a_customer_by_phone_then_a_refund_reviewed_before_it_is_taken(tablet, counter, shop):
+    from apps.profiles.models import Profile
+
+    shona = UserFactory(email="shona@example.com", first_name="Shona", last_name="Shopper")
+    Profile.objects.create(user=shona, phone="+447911123456")
+    page = tablet
+    page.goto("/accounts/login/?next=/console/leeds/sale/")
+    page.locator("#id_login-username").fill("priya@omnishop.example")
+    page.locator("#id_login-password").fill("secret-pass-123")
+    page.locator("button[name=login_submit]").click()
+    scan(page, "MUG-1")
+    page.get_by_label("Quantity of Tea Mug").fill("3")
+    page.get_by_role("button", name="Set").click()
+    expect(page.locator("#sale-total")).to_have_text("£14.97")
+    page.get_by_label("Customer e-mail or phone").fill("07911 123456")
+    page.get_by_role("button", name="Find customer").click()
+    expect(page.locator("#sale-customer")).to_contain_text("Shona Shopper")
+    page.get_by_label("Card terminal reference").fill("AUTH-5521")
+    page.get_by_role("button", name="Card paid: record sale").click()
+    order = Order.objects.get(channel="store")
+    assert order.user == shona
+    expect(page.locator("#receipt-customer")).to_have_text("Shona Shopper")
+    expect(page.locator("#receipt-card-reference")).to_have_text("AUTH-5521")
+
+    page.get_by_role("link", name="Returns").click()
+    scan(page, order.number)
+    expect(page.locator(f"[data-order='{order.number}']")).to_contain_text("£4.99")
+    page.get_by_label("Return Tea Mug").fill("2")
+    expect(page.locator(".refund-total")).to_have_text("Refund £9.98")  # as it is typed
+    page.get_by_label("Return reason").fill("changed mind")
+    page.get_by_role("button", name="Review refund").click()
+    expect(page.locator("#refund-total")).to_have_text("£9.98")
+    assert not order.counter_returns.exists()
+    page.get_by_role("button", name="Confirm refund of £9.98").click()
+    expect(page.locator(".messages")).to_contain_text(
+        f"Return recorded for order #{order.number}: 2 units, refund £9.98 to give back."
+    )
+    assert order.counter_returns.get().refund == Decimal("9.98")
