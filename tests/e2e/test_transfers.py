@@ -2,6 +2,8 @@
 dashboard, the sending store ships it from its console, and the receiving store counts in what
 arrived (one of two, by scanning) and records the other as missing."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -91,3 +93,28 @@ def test_a_transfer_planned_in_the_dashboard_is_shipped_and_received_in_part_at_
     assert transfer.state == Transfer.State.RECEIVED and transfer.units_short == 1
     assert (on_hand(leeds, lamp), on_hand(york, lamp)) == (0, 1)
     assert list(ledger_drift()) == []
+
+
+def test_a_managers_reports_draw_their_charts_from_the_shops_own_chart_library(
+    browser, request, live_server, two_days, manager
+):
+    """The reports' charts (Chart.js served from static/vendor) draw under the CSP, beside the
+    table that holds the same figures."""
+    problems = []
+    with browser_page(browser, request, live_server.url, viewport=TABLET) as page:
+        page.on(
+            "console",
+            lambda message: problems.append(message.text) if message.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        sign_in(
+            page,
+            manager.email,
+            quote(reverse("console:reports", args=["leeds"]) + "?start=2026-11-02&end=2026-11-03"),
+        )
+        expect(page.locator("#tile-refunds")).to_contain_text("Refunds")
+        expect(page.locator("#sales-chart")).to_have_attribute("data-drawn", "1")
+        expect(page.locator("#money-back-chart")).to_have_attribute("data-drawn", "1")
+        expect(page.locator("#days")).to_contain_text("Mon 2 Nov")
+        page.screenshot(path=str(SCREENSHOTS / "console-reports.png"), full_page=True)
+    assert problems == []
