@@ -338,3 +338,13 @@ def test_every_till_and_returns_page_has_one_scan_target_and_no_autofocus(shop, 
         mine = html.split("<main>", 1)[1]  # the header's search box is the layout's
         assert len(re.findall(r"\sdata-scan[\s>=]", mine)) == 1
         assert "autofocus" not in mine
+
+
+def test_a_product_without_a_price_is_shown_and_cannot_be_sold(shop, client, till):
+    unpriced = ProductFactory(title="Sample Box", upc="SAMPLE-1")
+    stock(shop["leeds"], unpriced, 3)  # on the shelf, but no warehouse price
+    client.get(till, {"q": "SAMPLE-1"})
+    assert "Sample Box SAMPLE-1 3 available here no price" in text(client.get(till))
+    page = text(cash(client, till, "10"))
+    assert "No price for Sample Box: remove it to sell." in page
+    assert not Order.objects.exists()

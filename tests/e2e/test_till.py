@@ -7,7 +7,7 @@ import pytest
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, browser_page
+from tests.e2e.conftest import SCREENSHOTS, browser_page, serious_violations
 from tests.factories import ProductFactory, StoreStaffFactory, UserFactory, stock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -73,6 +73,7 @@ def test_a_cash_sale_of_three_items_shows_the_change_and_prints_a_receipt(tablet
     expect(page.locator("#change-due")).to_have_text("Change £3.76")
     # Everything needed to take the money is on the tablet's screen, with no sideways scroll.
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console-till.png"), full_page=True)
     page.get_by_role("button", name="Cash: record sale").click()
@@ -99,6 +100,7 @@ def test_a_cash_sale_of_three_items_shows_the_change_and_prints_a_receipt(tablet
     expect(receipt.locator("#receipt-change")).to_have_text("£3.76")
     expect(receipt).to_contain_text("Served by Priya")
     expect(page.get_by_role("button", name="Print receipt")).to_be_visible()
+    assert serious_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "console-till-receipt.png"), full_page=True)
 
     # On paper: the slip alone, no buttons or console header.
@@ -152,6 +154,7 @@ def test_a_customer_by_phone_then_a_refund_reviewed_before_it_is_taken(tablet, c
     page.get_by_label("Return reason").fill("changed mind")
     page.get_by_role("button", name="Review refund").click()
     expect(page.locator("#refund-total")).to_have_text("£9.98")
+    assert serious_violations(page) == []
     assert not order.counter_returns.exists()
     page.get_by_role("button", name="Confirm refund of £9.98").click()
     expect(page.locator(".messages")).to_contain_text(
