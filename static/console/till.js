@@ -27,6 +27,13 @@
         });
     }
 
+    /* Voiding a sale asks first: one stray tap must not empty a full till. */
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+        form.addEventListener("submit", function (event) {
+            if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+        });
+    });
+
     /* Returns: each order's refund total as units are typed, before review. */
     document.querySelectorAll("form.return-lines").forEach(function (form) {
         var out = form.querySelector(".refund-total");
