@@ -4,7 +4,8 @@ product column), one transfer per source and destination with a line per product
 Every cell is checked first, each bad one named by its line and column (as stock feeds are,
 with the feed's own reading helpers); a file with any bad cell creates nothing. A good file
 creates all its transfers in one transaction (``services.create_transfers``); they ship and
-arrive as any other.
+arrive as any other. ``ReceiveForm`` is the count of what arrived, per line, that the
+dashboard and the console both take.
 """
 
 from __future__ import annotations
