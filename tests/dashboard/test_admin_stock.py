@@ -59,3 +59,16 @@ def test_a_superuser_cannot_change_counts_or_price_in_the_admin_but_can_move_the
 def test_the_stock_list_in_the_admin_shows_counts_and_bins(shop, admin_client):
     page = admin_client.get(reverse("admin:partner_stockrecord_changelist")).content.decode()
     assert "Bin location" in page and "Number allocated" in page
+
+
+def test_the_admins_ledger_links_each_row_to_its_order_and_import(shop, admin_client):
+    from apps.inventory.imports import import_stock
+    from tests.factories import OrderFactory
+
+    order = OrderFactory(store=shop["leeds"], lines={shop["lamp"]: 1})
+    batch = import_stock(text="location,sku,delta\nleeds,LAMP-1,3\n", filename="delivery.csv")
+    page = admin_client.get(reverse("admin:inventory_stockmovement_changelist")).content.decode()
+    assert f'href="{reverse("dashboard:order-detail", args=[order.number])}"' in page
+    ledger = reverse("dashboard:stock-ledger")
+    assert f'href="{ledger}?stock_import={batch.stock_import.pk}"' in page
+    assert 'name="num_in_stock"' not in page

@@ -58,17 +58,21 @@ def test_delivery_orders_still_change_status_in_the_dashboard(shop, merchandiser
 
 
 def test_the_product_form_shows_stock_but_never_changes_it(shop, merchandiser):
-    record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
-    data = {
-        "partner": record.partner_id,
-        "partner_sku": record.partner_sku,
-        "price_currency": "GBP",
-        "price": "12.00",
-        "num_in_stock": "999",
-    }
-    form = StockRecordForm(shop["lamp"].product_class, merchandiser, data=data, instance=record)
-    assert form.is_valid(), form.errors
-    form.save()
-    record.refresh_from_db()
-    assert (record.num_in_stock, str(record.price)) == (2, "12.00")
+    for location in ("warehouse", "leeds"):
+        record = StockRecord.objects.get(partner=shop[location].partner, product=shop["lamp"])
+        data = {
+            "partner": record.partner_id,
+            "partner_sku": record.partner_sku,
+            "price_currency": "GBP",
+            "price": "12.00",
+            "num_in_stock": "999",
+        }
+        form = StockRecordForm(shop["lamp"].product_class, merchandiser, data=data, instance=record)
+        assert form.is_valid(), form.errors
+        form.save()
+    records = StockRecord.objects.filter(product=shop["lamp"])
+    figures = {r.partner.location.code: (r.num_in_stock, str(r.price)) for r in records}
+    # The warehouse's record carries the one price; a store's has no price field to change.
+    assert figures["web"] == (10, "12.00")
+    assert figures["leeds"] == (2, "10.00")
     assert list(ledger_drift()) == []

@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory import services
 from apps.inventory.imports import import_stock
-from apps.inventory.models import StockCount, StockMovement
+from apps.inventory.models import StockCount, StockMovement, Transfer
 from tests.factories import OrderFactory, StoreStaffFactory, UserFactory
 
 StockRecord = get_model("partner", "StockRecord")
@@ -42,8 +42,8 @@ def test_each_ledger_row_links_to_its_order_and_its_import_count_or_transfer(sho
     assert f"{reverse('dashboard:stock-ledger')}?stock_import={batch.stock_import.pk}" in links
     count = StockCount.objects.get(note="shelf")
     assert f"?stock_count={count.pk}" in links
-    transfer_id = StockMovement.objects.get(reason="transfer_in").transfer_id
-    assert f"?transfer={transfer_id}" in links
+    transfer = Transfer.objects.get()
+    assert reverse("dashboard:stock-transfer-detail", args=[transfer.pk]) in links
 
 
 def test_a_causes_ledger_page_lists_its_rows_at_every_location(shop, merchandiser):

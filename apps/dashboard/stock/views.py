@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,7 +13,7 @@ from oscar.core.loading import get_model
 from apps.inventory import services as stock
 from apps.inventory.exports import FORMATS, export_stock, template_sheet
 from apps.inventory.imports import FeedRejected, import_stock, preview_feed
-from apps.inventory.models import StockImport, StockMovement
+from apps.inventory.models import StockImport, StockMovement, Transfer
 from apps.inventory.selectors import stock_records
 from apps.stores.models import Location
 
@@ -255,10 +256,12 @@ class StockRecordView(FormView):
 
 
 def ledger_rows(movements):
-    """Ledger rows with what each links to: its order, import, count or transfer."""
+    """Ledger rows with what each links to: its order, import, count or transfer (the
+    transfer's page, when the transfer has one)."""
+    transfer = Transfer.objects.filter(reference=OuterRef("transfer_id")).values("pk")[:1]
     return movements.select_related(
         "user", "order", "stock_import", "stock_count", "product", "location"
-    )
+    ).annotate(transfer_pk=Subquery(transfer))
 
 
 def bin_history(record):
