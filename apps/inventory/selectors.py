@@ -223,6 +223,19 @@ def in_transit(*, products: Iterable | None = None, locations: Iterable | None =
     }
 
 
+def in_transit_rows() -> QuerySet:
+    """Units on the road per destination and product, with their names, by destination then
+    title (``transfer__destination__name``, ``product__title``, ``product__upc``, ``units``)."""
+    Transfer = get_model("inventory", "Transfer")
+    TransferLine = get_model("inventory", "TransferLine")
+    return (
+        TransferLine.objects.filter(transfer__state=Transfer.State.SHIPPED)
+        .values("transfer__destination__name", "product__title", "product__upc")
+        .annotate(units=Sum("quantity"))
+        .order_by("transfer__destination__name", "product__title")
+    )
+
+
 def transfers(*, state: str = "", location=None, direction: str = "") -> QuerySet:
     """Transfers, newest first, with their locations and lines: of one state, and touching one
     location (``direction`` "out" or "in" for only those it sends or receives)."""

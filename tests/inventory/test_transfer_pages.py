@@ -42,7 +42,7 @@ def test_a_merchandiser_plans_ships_and_receives_a_transfer_in_part(shop, mercha
     assert on_hand(shop["warehouse"], shop["lamp"]) == 7
     listing = merchandiser.get(reverse("dashboard:stock-transfer-list"), {"state": "shipped"})
     page = listing.content.decode()
-    assert transfer.number in page and "3 units on the way to Omnishop York" in page
+    assert transfer.number in page and "3 × Desk Lamp (LAMP-1) on the way to Omnishop York" in page
 
     line = transfer.lines.get()
     detail = merchandiser.post(

@@ -3,7 +3,6 @@ it, receive it (all or part), or cancel it before it ships; the list by state an
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import FormView, TemplateView
@@ -11,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 from apps.inventory import selectors
 from apps.inventory import services as stock
 from apps.inventory.imports import FeedRejected
-from apps.inventory.models import Transfer, TransferLine
+from apps.inventory.models import Transfer
 from apps.inventory.transfers import ReceiveForm, import_transfers
 from apps.stores.selectors import warehouse
 
@@ -21,6 +20,9 @@ from .transfer_forms import (
     TransferLineFormSet,
     TransferPlanForm,
 )
+
+#: How many (destination, product) rows the list's "in transit now" shows.
+IN_TRANSIT_SHOWN = 50
 
 
 class TransferListView(TemplateView):
@@ -39,12 +41,7 @@ class TransferListView(TemplateView):
         page = Paginator(found, 50).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        in_transit = (
-            TransferLine.objects.filter(transfer__state=Transfer.State.SHIPPED)
-            .values("transfer__destination__name")
-            .annotate(units=Sum("quantity"))
-            .order_by("transfer__destination__name")
-        )
+        in_transit = selectors.in_transit_rows()[:IN_TRANSIT_SHOWN]
         return super().get_context_data(
             form=form,
             page_obj=page,
