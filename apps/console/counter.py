@@ -1,8 +1,11 @@
 """The counter in the store console: the till, its receipts, and returns (thin views over
 apps.instore)."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -59,6 +62,22 @@ class SaleView(StoreConsoleMixin, TemplateView):
                 "email": "" if user else email,
             }
 
+    @property
+    def sale_key_key(self):
+        return f"console_sale_key_{self.store.pk}"
+
+    def sale_key(self) -> str:
+        """This sale's key, sent with its payment: a second tap of Pay finds the sale made."""
+        key = self.request.session.get(self.sale_key_key)
+        if not key:
+            key = self.request.session[self.sale_key_key] = secrets.token_urlsafe(24)
+        return key
+
+    def start_next_sale(self):
+        self.save_cart({})
+        self.save_customer(None)
+        self.request.session.pop(self.sale_key_key, None)
+
     def get_context_data(self, **kwargs):
         query = self.search_query()
         found = []
@@ -67,6 +86,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
         units = availability(products=found, locations=[self.store])
         customer, guest_email = self.customer()
         return super().get_context_data(
+            sale_key=self.sale_key(),
             query=query,
             found=[(p, units.at(p, self.store)) for p in found],
             cart=selectors.till_cart(quantities=self.cart(), location=self.store),
@@ -123,8 +143,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
             self.save_customer(None)
             return here
         if action == "void":
-            self.save_cart({})
-            self.save_customer(None)
+            self.start_next_sale()
             messages.success(request, "Sale voided: nothing was recorded.")
             return here
         if action == "complete":
@@ -133,6 +152,9 @@ class SaleView(StoreConsoleMixin, TemplateView):
 
     def complete(self, request):
         here = redirect("console:sale", code=self.store.code)
+        key = request.POST.get("sale", "").strip()[:64] or None
+        if key and (recorded := selectors.recorded_sale(location=self.store, sale_key=key)):
+            return self.already_recorded(recorded)
         cart = selectors.till_cart(quantities=self.cart(), location=self.store)
         unpriced = [line.product.get_title() for line in cart.lines if line.unit_price is None]
         if unpriced:
@@ -155,17 +177,28 @@ class SaleView(StoreConsoleMixin, TemplateView):
                 customer=customer,
                 customer_email=email,
                 tender=tender,
+                sale_key=key,
             )
         except (StockError, services.InstoreError) as exc:
             messages.error(request, str(exc))
             return here
-        self.save_cart({})
-        self.save_customer(None)
+        except IntegrityError:
+            # Pay tapped twice at once: the other request has just recorded this sale.
+            recorded = selectors.recorded_sale(location=self.store, sale_key=key) if key else None
+            if recorded is None:
+                raise
+            return self.already_recorded(recorded)
+        self.start_next_sale()
         sale = order.till_sale
         done = f"Sale recorded as order #{order.number}."
         if sale.tender == sale.Tender.CASH:
             done += f" Change due: {currency(sale.change_given, order.currency)}."
         messages.success(request, done)
+        return redirect("console:sale-receipt", code=self.store.code, number=order.number)
+
+    def already_recorded(self, order):
+        self.start_next_sale()
+        messages.info(self.request, f"Already recorded as order #{order.number}: nothing more.")
         return redirect("console:sale-receipt", code=self.store.code, number=order.number)
 
 

@@ -42,6 +42,13 @@ class TillSale(models.Model):
         blank=True, help_text="Where the e-mailed receipt goes (the customer's, or a guest's)"
     )
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    sale_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The till's key for the sale being paid: a second tap of Pay records nothing",
+    )
 
     class Meta:
         ordering = ["-created_at"]

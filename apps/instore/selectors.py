@@ -112,6 +112,16 @@ def till_receipt(*, location: Location, number: str) -> TillSale | None:
     )
 
 
+def recorded_sale(*, location: Location, sale_key: str):
+    """The order a till already recorded under this sale key, if any."""
+    sale = (
+        TillSale.objects.select_related("order")
+        .filter(location=location, sale_key=sale_key)
+        .first()
+    )
+    return sale.order if sale is not None else None
+
+
 def receipt_lines(order) -> dict:
     """A sale's lines and totals as its receipt prints them (tax inclusive, tax per line)."""
     lines = [

@@ -24,7 +24,13 @@ from apps.stores.selectors import can_act_for, is_manager_of
 
 from .errors import InstoreError
 from .models import CounterReturn, TillSale
-from .selectors import customer_name, receipt_lines, refund_quote, returnable  # noqa: F401 (returnable: doors)
+from .selectors import (  # noqa: F401 (returnable: for the doors)
+    customer_name,
+    receipt_lines,
+    recorded_sale,
+    refund_quote,
+    returnable,
+)
 from .signals import return_taken, till_sale_recorded
 
 logger = logging.getLogger(__name__)
@@ -119,13 +125,21 @@ def sell(
     customer=None,
     customer_email: str = "",
     tender: Tender | None = None,
+    sale_key: str | None = None,
 ) -> Order:
     """Record a till sale: an order in the ``store`` channel, stock taken from the store's records
     (never units promised to pickup orders: raises InsufficientStock, nothing is written), and
     how it was paid. Cash less than the order's total is refused, nothing written; the change
-    due is recorded. A known customer (or a guest's e-mail) is sent the receipt after commit."""
+    due is recorded. A known customer (or a guest's e-mail) is sent the receipt after commit.
+
+    ``sale_key`` names the sale on the till: asked again with it (Pay tapped twice) nothing more
+    is recorded; the sale already made is returned, or, racing it, IntegrityError is raised."""
     if not can_act_for(by, location):
         raise PermissionDenied("You can only sell from your own store.")
+    if sale_key:
+        recorded = recorded_sale(location=location, sale_key=sale_key)
+        if recorded is not None:
+            return recorded
     if not quantities:
         raise InstoreError("Scan at least one product.")
     payment = TillPayment()
@@ -142,7 +156,7 @@ def sell(
         )
     except CheckoutRefused as exc:
         raise InstoreError(str(exc)) from exc
-    sale = TillSale(order=order, location=location, user=by)
+    sale = TillSale(order=order, location=location, user=by, sale_key=sale_key or None)
     if tender is not None:
         sale.tender = tender.method
         sale.card_reference = tender.card_reference

@@ -348,3 +348,17 @@ def test_a_product_without_a_price_is_shown_and_cannot_be_sold(shop, client, til
     page = text(cash(client, till, "10"))
     assert "No price for Sample Box: remove it to sell." in page
     assert not Order.objects.exists()
+
+
+def test_pay_tapped_twice_records_one_sale(shop, client, till, mug):
+    client.get(till, {"q": "MUG-1"})
+    key = re.search(r'name="sale" value="([^"]+)"', client.get(till).content.decode())[1]
+    paid = {"action": "complete", "tender": "cash", "tendered": "5", "sale": key}
+    first = client.post(till, paid)
+    second = client.post(till, paid, follow=True)  # the second tap, on the same page
+    order = Order.objects.get()
+    assert first["Location"] == second.redirect_chain[-1][0]
+    assert f"Already recorded as order #{order.number}: nothing more." in text(second)
+    assert ats(shop, mug) == 4 and TillSale.objects.count() == 1
+    client.get(till, {"q": "MUG-1"})
+    assert key not in client.get(till).content.decode()  # the next sale has a key of its own

@@ -1,9 +1,12 @@
 """Tills racing on PostgreSQL, each paid in cash or card: never more sold than the shelf
 holds, a refused sale leaves neither an order nor a tender behind."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from oscar.core.loading import get_model
 
 from apps.checkout.services import place_collect_order
@@ -67,3 +70,40 @@ def test_a_till_and_the_app_racing_for_the_last_unit_get_one_order(postgres, sho
     assert list(ledger_drift()) == []
     with pytest.raises(InsufficientStock):
         services.sell(location=shop["leeds"], quantities={lamp.pk: 1}, by=staff)
+
+
+def test_two_taps_of_pay_racing_record_one_sale(postgres, shop):
+    staff = StoreStaffFactory(location=shop["leeds"]).user
+    barrier = threading.Barrier(2)
+
+    def pay(i):
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                order = services.sell(
+                    location=shop["leeds"],
+                    quantities={shop["lamp"].pk: 1},
+                    by=staff,
+                    tender=services.Tender(method="cash", amount=Decimal("10")),
+                    sale_key="same-sale",
+                )
+            return order.pk
+        except IntegrityError:
+            return "duplicate"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(pay, range(2)))
+
+    assert TillSale.objects.filter(sale_key="same-sale").count() == 1
+    assert Order.objects.filter(channel="store").count() == 1
+    order = Order.objects.get(channel="store")
+    assert sorted(map(str, outcomes)) in (sorted([str(order.pk), "duplicate"]), [str(order.pk)] * 2)
+    assert (
+        availability(products=[shop["lamp"]], locations=[shop["leeds"]]).at(
+            shop["lamp"], shop["leeds"]
+        )
+        == 1
+    )
+    assert list(ledger_drift()) == []
