@@ -122,3 +122,50 @@ def test_a_store_with_a_closed_day_saves_again_and_keeps_it(tablet):
     assert list(leeds.closed_days.values_list("date", "reason")) == [
         (dt.date(2026, 12, 25), "Christmas")
     ]
+
+
+def test_a_merchandiser_previews_a_stock_file_then_applies_it_and_moves_a_bin(tablet):
+    from apps.inventory.models import StockImport, StockMovement
+    from tests.factories import ProductFactory, StoreFactory, stock
+
+    leeds = StoreFactory(code="leeds", name="Omnishop Leeds")
+    lamp = ProductFactory(title="Desk Lamp", upc="LAMP-1")
+    record = stock(leeds, lamp, 10)
+    ledger, imports = StockMovement.objects.count(), StockImport.objects.count()
+
+    sign_in(tablet, "/dashboard/stock/import/")
+    expect(tablet.locator("#location-codes")).to_contain_text("leeds")
+    tablet.locator("#id_file").set_input_files(
+        files=[
+            {
+                "name": "count.csv",
+                "mimeType": "text/csv",
+                "buffer": b"location,sku,on_hand,bin_location\nleeds,LAMP-1,25,A-03-2\n",
+            }
+        ]
+    )
+    tablet.get_by_role("button", name="Preview").click()
+
+    row = tablet.locator("#preview-rows tbody tr").first
+    expect(row).to_contain_text("10 → 25")
+    expect(row).to_contain_text("(none) → A-03-2")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tablet.screenshot(path=str(SCREENSHOTS / "dashboard-import-preview.png"), full_page=True)
+    record.refresh_from_db()
+    assert (record.num_in_stock, StockMovement.objects.count()) == (10, ledger)
+    assert StockImport.objects.count() == imports  # the preview wrote nothing
+
+    tablet.get_by_role("button", name="Apply this file").click()
+    expect(tablet.locator(".alert-success").first).to_contain_text(
+        "Imported 1 of 1 rows from count.csv, 1 bin locations set."
+    )
+    record.refresh_from_db()
+    assert (record.num_in_stock, record.bin_location) == (25, "A-03-2")
+
+    tablet.goto(f"/dashboard/stock/{record.pk}/")
+    expect(tablet.locator("#movements")).to_contain_text("Import #")
+    tablet.get_by_label("Bin location").fill("B-01-1")
+    tablet.get_by_role("button", name="Save bin").click()
+    expect(tablet.locator("#bin-history")).to_contain_text("A-03-2 -> B-01-1")
+    record.refresh_from_db()
+    assert (record.bin_location, record.num_in_stock) == ("B-01-1", 25)
