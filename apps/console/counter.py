@@ -271,6 +271,7 @@ class TakeReturnView(StoreConsoleMixin, View):
                 by=request.user,
                 damaged=request.POST.get("damaged") == "on",
                 reason=request.POST.get("reason", "")[:255],
+                returned_before=_count(request.POST.get("returned_before")),
             )
         except services.InstoreError as exc:
             messages.error(request, str(exc))
@@ -295,6 +296,12 @@ def _quantities(order, data) -> tuple[dict[int, int], str | None]:
                 return {}, f"{value!r} is not a number of units."
             quantities[line.pk] = int(value)
     return quantities, None
+
+
+def _count(text) -> int | None:
+    """A posted count of units, or None when not given (or not a count)."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 10 else None
 
 
 def _number(text) -> int:

@@ -179,6 +179,8 @@ class RefundLine:
 class RefundQuote:
     order: object
     lines: list[RefundLine]
+    #: Units of the order brought back before this return: confirming checks it is unchanged.
+    returned_before: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -193,6 +195,7 @@ def refund_quote(*, order, quantities: dict[int, int]) -> RefundQuote:
     """What taking these units of the order's lines back refunds, line by line; InstoreError
     for a line not in the order or more units than are left to return."""
     lines = {line.pk: line for line in order.lines.prefetch_related("counter_returns")}
+    returned_before = sum(line.quantity - returnable(line) for line in lines.values())
     items = []
     for line_id, quantity in sorted(quantities.items()):
         line = lines.get(line_id)
@@ -206,7 +209,7 @@ def refund_quote(*, order, quantities: dict[int, int]) -> RefundQuote:
         items.append(RefundLine(line=line, quantity=quantity))
     if not items:
         raise InstoreError("Enter how many units of each line come back.")
-    return RefundQuote(order=order, lines=items)
+    return RefundQuote(order=order, lines=items, returned_before=returned_before)
 
 
 def return_matches(text: str) -> Q:

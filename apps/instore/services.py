@@ -234,8 +234,11 @@ def take_return(
     by,
     damaged: bool = False,
     reason: str = "",
+    returned_before: int | None = None,
 ) -> Decimal:
-    """Take back some lines of any order at this store's counter; returns the refund owed."""
+    """Take back some lines of any order at this store's counter; returns the refund owed.
+    ``returned_before``: the units already back when staff reviewed the refund; if more have
+    come back since (Confirm tapped twice), nothing is taken."""
     if not can_act_for(by, location):
         raise PermissionDenied("You can only take returns at your own store.")
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
@@ -244,6 +247,11 @@ def take_return(
             f"Order {order.number} is {order.status}: only handed-over orders can be returned."
         )
     quote = refund_quote(order=order, quantities=quantities)
+    if returned_before is not None and quote.returned_before != returned_before:
+        raise InstoreError(
+            f"Order {order.number} has had units brought back since this refund was reviewed "
+            "(was it confirmed twice?): nothing more was taken. Check the order and review again."
+        )
     taken = [
         CounterReturn.objects.create(
             order=order,

@@ -362,3 +362,21 @@ def test_pay_tapped_twice_records_one_sale(shop, client, till, mug):
     assert ats(shop, mug) == 4 and TillSale.objects.count() == 1
     client.get(till, {"q": "MUG-1"})
     assert key not in client.get(till).content.decode()  # the next sale has a key of its own
+
+
+def test_confirm_tapped_twice_takes_the_units_back_once(shop, client, till, mug):
+    client.post(till, {"action": "set", "product": mug.pk, "quantity": "3"})
+    cash(client, till, "20")
+    order = Order.objects.get()
+    line = order.lines.get()
+    returns = reverse("console:returns", args=["leeds"])
+    review = client.get(
+        returns, {"q": order.number, "review": order.number, f"line-{line.pk}": "1"}
+    )
+    assert 'name="returned_before" value="0"' in review.content.decode()
+    confirm = {f"line-{line.pk}": "1", "returned_before": "0"}
+    take = reverse("console:take-return", args=["leeds", order.number])
+    client.post(take, confirm)
+    page = text(client.post(take, confirm, follow=True))
+    assert "has had units brought back since this refund was reviewed" in page
+    assert order.counter_returns.count() == 1 and ats(shop, mug) == 3
