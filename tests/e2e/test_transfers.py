@@ -116,5 +116,5 @@ def test_a_managers_reports_draw_their_charts_from_the_shops_own_chart_library(
         expect(page.locator("#sales-chart")).to_have_attribute("data-drawn", "1")
         expect(page.locator("#money-back-chart")).to_have_attribute("data-drawn", "1")
         expect(page.locator("#days")).to_contain_text("Mon 2 Nov")
-        page.screenshot(path=str(SCREENSHOTS / "console-reports.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "console-reports-charts.png"), full_page=True)
     assert problems == []
