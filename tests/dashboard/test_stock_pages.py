@@ -80,3 +80,11 @@ def test_a_sold_out_store_row_links_to_a_prefilled_transfer(shop, merchandiser):
     ).context
     assert planned["form"].initial == {"source": "web", "destination": "york"}
     assert planned["lines"].initial == [{"upc": "LAMP-1", "quantity": 1}]
+
+
+def test_a_locations_stock_list_offers_its_export_in_both_formats(shop, merchandiser):
+    every = merchandiser.get(reverse("dashboard:stock-list")).content.decode()
+    assert 'id="export-csv"' not in every  # an export is of one location
+    york = merchandiser.get(reverse("dashboard:stock-list"), {"location": "york"}).content.decode()
+    for fmt in ("csv", "xlsx"):
+        assert f'{reverse("dashboard:stock-export")}?location=york&amp;format={fmt}"' in york
