@@ -90,3 +90,14 @@ def test_the_order_page_shows_the_pickup_timeline_with_reason_and_note(orders, m
     assert '<td class="event-note">box crushed on the shelf</td>' in timeline
     delivery = merchandiser.get(reverse("dashboard:order-detail", args=[orders["delivery"].number]))
     assert 'id="pickup-timeline"' not in delivery.content.decode()
+
+
+def test_a_chosen_filter_with_no_orders_still_shows_so_it_can_be_removed(orders, merchandiser):
+    page = merchandiser.get(
+        reverse("dashboard:order-list"), {"channel": "delivery", "store": "york"}
+    )
+    assert listed(page) == set()
+    assert facet(page, "store") == {"Omnishop York": 0}  # no delivery has a store
+    assert facet(page, "channel") == {"Web delivery": 0, "Web collect": 1, "Store till": 1}
+    york_link = page.content.decode().split('facet-store"')[1].split("</div>")[0]
+    assert 'aria-current="true"' in york_link and "store=york" not in york_link

@@ -74,38 +74,43 @@ class OrderListView(oscar_views.OrderListView):
 
     def facet_links(self):
         """Each filter's choices with their counts under the other filters, as links that keep
-        the rest of the search."""
-        stores = Location.objects.filter(pk__in=[k for k in self.facets["store_id"] if k])
-        choices = {
-            "channel": ("channel_kind", [(k, label) for k, label in CHANNELS.items()]),
-            "store": ("store_id", [(s.pk, s.name, s.code) for s in stores.order_by("name")]),
-            "status": ("status", [(s, s) for s in sorted(self.facets["status"])]),
-        }
-        groups = []
-        for param, (name, options) in choices.items():
-            counts = self.facets[name]
-            links = []
-            for option in options:
-                value, label = option[0], option[1]
-                code = option[2] if len(option) > 2 else value
-                query = self.request.GET.copy()
-                query.pop("page", None)
-                selected = self.chosen[name] == value
-                if selected:
-                    query.pop(param, None)
-                else:
-                    query[param] = code
-                links.append(
-                    {
-                        "label": label,
-                        "count": counts.get(value, 0),
-                        "query": query.urlencode(),
-                        "selected": selected,
-                    }
-                )
-            groups.append({"name": param, "title": param.capitalize(), "links": links})
-        groups[2]["title"] = "State"
-        return groups
+        the rest of the search (a chosen one's link removes it)."""
+        wanted = {k for k in self.facets["store_id"] if k} | {self.chosen["store_id"]} - {None}
+        stores = Location.objects.filter(pk__in=wanted).order_by("name")
+        states = set(self.facets["status"]) | {self.chosen["status"]} - {""}
+        groups = [
+            (
+                "channel",
+                "Channel",
+                "channel_kind",
+                [(k, k, label) for k, label in CHANNELS.items()],
+            ),
+            ("store", "Store", "store_id", [(s.pk, s.code, s.name) for s in stores]),
+            ("status", "State", "status", [(s, s, s) for s in sorted(states)]),
+        ]
+        return [
+            {
+                "name": param,
+                "title": title,
+                "links": [
+                    self.facet_link(
+                        param, value == self.chosen[name], code, label, counts.get(value, 0)
+                    )
+                    for value, code, label in options
+                ],
+            }
+            for param, title, name, options in groups
+            for counts in [self.facets[name]]
+        ]
+
+    def facet_link(self, param, selected, code, label, count) -> dict:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        if selected:
+            query.pop(param, None)
+        else:
+            query[param] = code
+        return {"label": label, "count": count, "query": query.urlencode(), "selected": selected}
 
 
 class OrderDetailView(oscar_views.OrderDetailView):
