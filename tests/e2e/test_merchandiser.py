@@ -169,3 +169,36 @@ def test_a_merchandiser_previews_a_stock_file_then_applies_it_and_moves_a_bin(ta
     expect(tablet.locator("#bin-history")).to_contain_text("A-03-2 -> B-01-1")
     record.refresh_from_db()
     assert (record.bin_location, record.num_in_stock) == ("B-01-1", 25)
+
+
+def test_a_merchandiser_narrows_the_orders_and_reads_a_pickup_timeline(tablet):
+    from apps.order import statuses
+    from apps.pickup.models import PickupEvent
+    from tests.factories import OrderFactory, ProductFactory, StoreFactory
+
+    leeds = StoreFactory(code="leeds", name="Omnishop Leeds")
+    york = StoreFactory(code="york", name="Omnishop York")
+    lamp = ProductFactory(title="Desk Lamp", upc="LAMP-1")
+    picking = OrderFactory(store=leeds, lines={lamp: 1}, status=statuses.PICKING)
+    OrderFactory(store=york, lines={lamp: 1})
+    OrderFactory(store=leeds, lines={lamp: 1}, channel="store")
+    PickupEvent.objects.create(
+        order=picking,
+        kind=PickupEvent.Kind.SHORT_PICK,
+        detail={"reason": "Damaged", "note": "box crushed"},
+    )
+
+    sign_in(tablet, "/dashboard/orders/")
+    facets = tablet.locator("#order-facets")
+    facets.get_by_role("link", name="Web collect (2)").click()
+    facets.get_by_role("link", name="Omnishop Leeds (1)").click()
+    expect(facets.get_by_role("link", name="Store till (1)")).to_be_visible()  # Leeds' till sale
+    expect(tablet.locator("#orders_form input[name=selected_order]")).to_have_count(1)
+    expect(tablet.locator("#orders_form")).to_contain_text(picking.number)
+    tablet.screenshot(path=str(SCREENSHOTS / "dashboard-orders.png"), full_page=True)
+
+    tablet.goto(f"/dashboard/orders/{picking.number}/")
+    timeline = tablet.locator("#pickup-timeline")
+    expect(timeline).to_contain_text("Short pick")
+    expect(timeline.locator(".event-reason").last).to_have_text("Damaged")
+    expect(timeline.locator(".event-note").last).to_have_text("box crushed")
