@@ -41,9 +41,10 @@ test: install browser lint
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 ## screenshots: refresh docs/screenshots: every storefront page on a phone and on a desktop
-## (tests/e2e/screenshots.py), and the README's pictures the browser journeys take
+## (tests/e2e/screenshots.py), the store tools on a tablet (tests/e2e/console_screenshots.py),
+## and the README's pictures the browser journeys take
 screenshots: install browser
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e/screenshots.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e/screenshots.py tests/e2e/console_screenshots.py
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
 
 ## api-contract: the API against its OpenAPI schema (Schemathesis, every check, a live server;

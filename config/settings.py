@@ -402,7 +402,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-boxes",
         "children": [
             {"label": _("Stock by location"), "url_name": "dashboard:stock-list"},
-            {"label": _("Transfer stock"), "url_name": "dashboard:stock-transfer"},
+            {"label": _("Transfers"), "url_name": "dashboard:stock-transfer-list"},
+            {"label": _("New transfer"), "url_name": "dashboard:stock-transfer"},
             {"label": _("Import stock"), "url_name": "dashboard:stock-import"},
         ],
     },

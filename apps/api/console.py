@@ -482,13 +482,34 @@ class FiguresSerializer(serializers.Serializer):
     collected = serializers.IntegerField()
     not_collected = serializers.IntegerField()
     cancelled = serializers.IntegerField()
+    cancellations = serializers.IntegerField(help_text="Cancelled and not collected")
+    cancellation_refunds = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Paid back for orders cancelled or not collected (no goods came back)",
+    )
     short_picked_units = serializers.IntegerField()
-    pickup_refunds = serializers.DecimalField(max_digits=14, decimal_places=2)
+    short_pick_refunds = serializers.DecimalField(max_digits=14, decimal_places=2)
+    pickup_refunds = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Short-pick and cancellation refunds together (kept for older clients)",
+    )
     till_sales = serializers.IntegerField()
     till_revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
     returned_units = serializers.IntegerField()
     written_off_units = serializers.IntegerField()
     return_refunds = serializers.DecimalField(max_digits=14, decimal_places=2)
+    refunds = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Refunds for goods: counter returns and short picks (never cancellations)",
+    )
+    transfer_units_shipped = serializers.IntegerField()
+    transfer_units_received = serializers.IntegerField()
+    transfer_units_missing = serializers.IntegerField(
+        help_text="Shipped to the store but recorded missing when it received them"
+    )
 
 
 class ReportSerializer(serializers.Serializer):

@@ -19,7 +19,7 @@ def barcode_svg(text: str) -> str:
     the number in large type itself)."""
     out = io.BytesIO()
     Code128(text, writer=SVGWriter()).write(
-        out, options={"module_width": 0.33, "module_height": 14.0, "write_text": False}
+        out, options={"module_width": 0.5, "module_height": 15.0, "write_text": False}
     )
     svg = out.getvalue().decode()
     return svg[svg.index("<svg") :]
