@@ -164,7 +164,7 @@ class PickScanView(StoreConsoleMixin, View):
 
     def post(self, request, code, number):
         order = self.get_order()
-        scanned = request.POST.get("scan", "").strip()
+        scanned = request.POST.get("scan", "").strip()[:64]  # longer than any barcode
         try:
             text = self.scan(order, scanned)
         except services.PickupError as exc:
@@ -181,11 +181,9 @@ class PickScanView(StoreConsoleMixin, View):
                 f"Order {order.number} is {order.status}: start picking first."
             )
         picks = selectors.pick_lines(order, self.store, scanned=scanned_units(self.request, order))
-        matching = [p for p in picks if (p.line.upc or "").lower() == scanned.lower()[:64]]
+        matching = [p for p in picks if (p.line.upc or "").lower() == scanned.lower()]
         if not matching:
-            raise services.PickupError(
-                f"{scanned[:64]} is not on order {order.number}: put it back."
-            )
+            raise services.PickupError(f"{scanned} is not on order {order.number}: put it back.")
         pick = next((p for p in matching if not p.confirmed), None)
         if pick is None:
             line = matching[0].line
