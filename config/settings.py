@@ -326,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.send_pending_notifications",
         "schedule": 5 * 60,
     },
+    "send-pending-till-receipts": {
+        "task": "apps.instore.tasks.send_pending_till_receipts",
+        "schedule": 5 * 60,
+    },
     # Hourly: each store's digest goes once a day, from 07:00 its own time.
     "send-low-stock-digests": {
         "task": "apps.inventory.tasks.send_low_stock_digests",

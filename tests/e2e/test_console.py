@@ -1,6 +1,8 @@
 """Store staff run a collect order, a till sale, a counter return and the reports through the
 console, in a real browser."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_model
@@ -44,14 +46,16 @@ def test_associate_picks_short_picks_readies_and_hands_over(placed_order, page):
     page.locator("[data-group=to-pick]").get_by_text(f"#{order.number}").click()
     page.get_by_role("button", name="Start picking").click()
     expect(page.locator("#order-status")).to_have_text("Picking")
-    with page.expect_popup() as popup:
-        page.get_by_role("link", name="Print pick list").click()
-    expect(popup.value.locator("h1")).to_contain_text(f"Pick list · order #{order.number}")
-    popup.value.close()
+    page.get_by_role("link", name="Pick list (scan items)").click()
+    expect(page.locator("h1")).to_contain_text(f"Pick list · order #{order.number}")
+    page.get_by_role("link", name="Back to the order").click()
 
-    page.locator("form.short-pick").first.get_by_label("Reason").fill("damaged box")
-    page.locator("form.short-pick").first.get_by_role("button", name="Short pick").click()
+    page.get_by_role("link", name="Short pick…").first.click()
+    page.get_by_role("radio", name="Damaged").check()
+    page.get_by_label("Note").fill("box crushed")
+    page.get_by_role("button", name="Yes, record the short pick").click()
     expect(page.locator(".messages")).to_contain_text("Short pick recorded")
+    expect(page.locator("#timeline")).to_contain_text("Damaged · “box crushed”")
     page.get_by_role("button", name="Picked 1").click()
     expect(page.locator(".picked")).to_have_text("✓ picked")
     page.get_by_role("button", name="Ready for collection").click()
@@ -95,7 +99,9 @@ def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, 
     page.get_by_label("Product").press("Enter")
     expect(page.locator("#sale-cart")).to_contain_text(product.get_title())
     page.get_by_label("Customer e-mail or phone").fill("07911 123456")  # the demo shopper's
-    page.get_by_role("button", name="Record sale").click()
+    page.get_by_role("button", name="Find customer").click()
+    page.get_by_label("Cash given").fill("1000")
+    page.get_by_role("button", name="Cash: record sale").click()
     expect(page.locator(".messages")).to_contain_text("Sale recorded as order")
     order = Order.objects.get(channel="store")
     assert order.user.email == "shopper@omnishop.example"
@@ -110,7 +116,8 @@ def test_till_sale_shows_on_the_website_and_a_counter_return_puts_it_back(page, 
     page.get_by_role("button", name="Find").last.click()
     page.get_by_label(f"Return {product.get_title()}").fill("1")
     page.get_by_label("Return reason").fill("changed mind")
-    page.get_by_role("button", name="Take return").click()
+    page.get_by_role("button", name="Review refund").click()
+    page.get_by_role("button", name=re.compile(r"^Confirm refund of")).click()
     expect(page.locator(".messages")).to_contain_text(f"Return recorded for order #{order.number}")
     shopper.reload()
     expect(shopper.locator("#my-store-availability")).to_contain_text(

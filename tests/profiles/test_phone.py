@@ -85,10 +85,11 @@ def test_a_till_sale_by_phone_lands_in_the_customers_account(shop, client):
     client.force_login(StoreStaffFactory(location=shop["leeds"]).user)
     client.get(reverse("console:sale", args=["leeds"]), {"q": "LAMP-1"})
     response = client.post(
-        reverse("console:sale", args=["leeds"]), {"action": "complete", "customer": "07911 123456"}
+        reverse("console:sale", args=["leeds"]),
+        {"action": "complete", "customer": "07911 123456", "tender": "cash", "tendered": "10"},
     )
     order = Order.objects.get(channel="store")
-    assert response["Location"] == reverse("console:order", args=["leeds", order.number])
+    assert response["Location"] == reverse("console:sale-receipt", args=["leeds", order.number])
     assert order.user == shopper and order.guest_email == ""
     client.force_login(shopper)
     assert order.number in client.get(reverse("customer:order-list")).content.decode()
