@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.instore import selectors, services
+from apps.instore.models import TillSale
 
 from .console import OrderSerializer, StoreScopedMixin
 from .filters import ReturnFilter, search_parameter
@@ -20,6 +21,7 @@ from .plumbing import (
     MAX_LINE_UNITS,
     ProductLineSerializer,
     RequestSerializer,
+    idempotency_key,
     lines_of,
     quantities_of,
 )
@@ -32,7 +34,12 @@ Product = get_model("catalogue", "Product")
     examples=[
         OpenApiExample(
             "Two lamps, a known customer",
-            value={"lines": [{"upc": "OMNI-000001", "quantity": 2}], "customer": "07911 123456"},
+            value={
+                "lines": [{"upc": "OMNI-000001", "quantity": 2}],
+                "customer": "07911 123456",
+                "tender": "cash",
+                "amount_tendered": "50.00",
+            },
             request_only=True,
         )
     ]
@@ -44,6 +51,38 @@ class SaleSerializer(RequestSerializer):
         allow_blank=True,
         help_text="The customer's e-mail or phone: the sale joins their account history",
     )
+    tender = serializers.ChoiceField(
+        choices=TillSale.Tender.choices,
+        required=False,
+        help_text="How the customer paid (recorded with the sale and on the receipt)",
+    )
+    amount_tendered = serializers.CharField(
+        required=False,
+        max_length=16,
+        help_text='Cash handed over, e.g. "20.00" (with `cash`): less than the total is refused, '
+        "the change is recorded",
+    )
+    card_reference = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The payment terminal's reference (required with `card`)",
+    )
+
+    def validate(self, data):
+        if "tender" in data:
+            try:
+                data["tender"] = services.Tender.parse(
+                    method=data["tender"],
+                    amount=data.get("amount_tendered", ""),
+                    card_reference=data.get("card_reference", ""),
+                )
+            except services.InstoreError as exc:
+                raise serializers.ValidationError({"tender": str(exc)}) from exc
+        elif "amount_tendered" in data or "card_reference" in data:
+            raise serializers.ValidationError(
+                {"tender": "Say how the customer paid: cash or card."}
+            )
+        return data
 
 
 class ReturnLineSerializer(RequestSerializer):
@@ -121,6 +160,8 @@ class SaleView(StoreScopedMixin, APIView):
             by=request.user,
             customer=customer,
             customer_email=email,
+            tender=parsed.validated_data.get("tender"),
+            sale_key=idempotency_key(request) or None,
         )
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 

@@ -308,6 +308,39 @@ def test_a_till_sale_by_barcode_takes_stock_and_joins_the_customers_history(shop
     assert ats(shop) == 3 and list(ledger_drift()) == []
 
 
+def test_a_till_sale_records_its_tender_and_a_repeated_request_records_nothing_more(
+    shop, leeds_api
+):
+    from tests.factories import stock
+
+    stock(shop["leeds"], shop["lamp"], 3)
+    body = {"lines": [{"upc": "LAMP-1"}], "tender": "cash", "amount_tendered": "50.00"}
+    first = leeds_api.post(url("sales"), body, format="json", HTTP_IDEMPOTENCY_KEY="till-4-0001")
+    again = leeds_api.post(url("sales"), body, format="json", HTTP_IDEMPOTENCY_KEY="till-4-0001")
+    assert first.status_code == again.status_code == 201, first.content
+    assert first.json()["number"] == again.json()["number"]
+    sale = Order.objects.get(channel="store").till_sale
+    assert (sale.tender, sale.amount_tendered, sale.change_given) == ("cash", 50, 40)
+    assert ats(shop) == 4  # 2 + 3 received, one sold once
+
+
+@pytest.mark.parametrize(
+    "body,error",
+    [
+        ({"tender": "cash"}, "Cash: enter the amount the customer handed over."),
+        ({"tender": "card"}, "Card: type the reference the payment terminal printed."),
+        ({"amount_tendered": "5"}, "Say how the customer paid: cash or card."),
+        ({"tender": "cash", "amount_tendered": "2.00"}, None),  # too little: refused whole
+    ],
+)
+def test_a_till_sale_with_a_bad_tender_is_refused_and_writes_nothing(shop, leeds_api, body, error):
+    response = leeds_api.post(url("sales"), {"lines": [{"upc": "LAMP-1"}], **body}, format="json")
+    assert response.status_code in (400, 422), response.content
+    if error:
+        assert response.json()["errors"][0]["detail"] == error
+    assert not Order.objects.filter(channel="store").exists()
+
+
 def test_a_till_sale_beyond_what_the_store_can_sell_is_409_and_writes_nothing(
     order, shop, leeds_api
 ):
