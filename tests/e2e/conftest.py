@@ -81,6 +81,17 @@ def page(browser, request, live_server):
         yield page
 
 
+#: The store console's tablet, in CSS pixels.
+TABLET = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def tablet(browser, request, live_server):
+    """A page on a store's touch tablet (1024×768), otherwise as ``page``."""
+    with browser_page(browser, request, live_server.url, viewport=TABLET, has_touch=True) as page:
+        yield page
+
+
 #: The phone every storefront page is made for first (an iPhone 14's screen, in CSS pixels).
 PHONE = {"width": 390, "height": 844}
 

@@ -19,14 +19,13 @@ from playwright.sync_api import expect
 from apps.inventory import services as stock
 from apps.order import statuses
 from apps.stores.models import Location
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, TABLET
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 OUT = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "test-results" / "screenshots")
-TABLET = {"width": 1024, "height": 768}
 
 
 def sign_in(page, email, password, landing):

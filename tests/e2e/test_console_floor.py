@@ -9,18 +9,9 @@ from playwright.sync_api import expect
 from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
-from tests.e2e.conftest import browser_page
 from tests.factories import OrderFactory, StoreStaffFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TABLET = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def tablet(browser, request, live_server):
-    with browser_page(browser, request, live_server.url, viewport=TABLET, has_touch=True) as page:
-        yield page
 
 
 @pytest.fixture

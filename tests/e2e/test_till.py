@@ -7,21 +7,12 @@ import pytest
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, browser_page, serious_violations
+from tests.e2e.conftest import SCREENSHOTS, TABLET, serious_violations
 from tests.factories import ProductFactory, StoreStaffFactory, UserFactory, stock
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 Order = get_model("order", "Order")
-
-#: The store console's tablet, in CSS pixels.
-TABLET = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def tablet(browser, request, live_server):
-    with browser_page(browser, request, live_server.url, viewport=TABLET, has_touch=True) as page:
-        yield page
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 
 from apps.inventory.models import Transfer
 from apps.inventory.selectors import ledger_drift
-from tests.e2e.conftest import SCREENSHOTS, browser_page
+from tests.e2e.conftest import SCREENSHOTS, TABLET, browser_page
 from tests.factories import StoreStaffFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 StockRecord = get_model("partner", "StockRecord")
-TABLET = {"width": 1024, "height": 768}
 
 
 def sign_in(page, email, then):

@@ -1,15 +1,12 @@
 """Real concurrent transactions on PostgreSQL: nobody can take the same unit twice."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, transaction
 from oscar.core.loading import get_model
 
 from apps.inventory import services
 from apps.inventory.selectors import availability, ledger_drift
 from tests.factories import ProductFactory, StoreFactory, stock
+from tests.races import race as race_all
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -19,22 +16,7 @@ SHOPPERS = 16
 
 
 def race(n, attempt):
-    """Run ``attempt(i)`` in n threads released together, each in its own transaction."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                attempt(i)
-            return "ok"
-        except services.InsufficientStock:
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
+    return race_all(n, attempt, refusals={services.InsufficientStock: "refused"})
 
 
 @pytest.mark.parametrize("units_left", [1, 3])

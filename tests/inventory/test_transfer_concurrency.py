@@ -1,16 +1,13 @@
 """Shipping transfers races checkouts and other shipments on PostgreSQL: no unit leaves twice."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, transaction
 from oscar.core.loading import get_model
 
 from apps.inventory import services
 from apps.inventory.models import Transfer
 from apps.inventory.selectors import ledger_drift
 from tests.factories import ProductFactory, StoreFactory, stock
+from tests.races import race as race_all
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -20,24 +17,8 @@ RACERS = 12
 
 
 def race(n, attempt):
-    """Run ``attempt(i)`` in n threads released together, each in its own transaction."""
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                attempt(i)
-            return "ok"
-        except services.InsufficientStock:
-            return "refused"
-        except services.TransferStateError:
-            return "already"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
+    refusals = {services.InsufficientStock: "refused", services.TransferStateError: "already"}
+    return race_all(n, attempt, refusals=refusals)
 
 
 def test_shipments_and_shoppers_racing_for_the_last_units_never_oversell(postgres):

@@ -1,16 +1,13 @@
 """Two staff acting on one order at the same moment (real transactions on PostgreSQL): one wins,
 the other is refused, and stock moves once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 from oscar.core.loading import get_model
 
 from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
 from apps.pickup import services
+from tests import races
 from tests.factories import StoreStaffFactory, pick_all
 
 StockRecord = get_model("partner", "StockRecord")
@@ -19,21 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def together(*actions):
-    """Run each action in its own thread and transaction, released at the same moment."""
-    barrier = threading.Barrier(len(actions))
-
-    def run(action):
-        try:
-            barrier.wait(timeout=30)
-            action()
-            return "ok"
-        except services.PickupError:
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(actions)) as pool:
-        return sorted(pool.map(run, actions))
+    return sorted(races.together(*actions, refusals={services.PickupError: "refused"}))
 
 
 @pytest.fixture

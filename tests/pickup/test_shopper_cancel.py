@@ -2,18 +2,16 @@
 on sale once, the refund recorded, the shopper told; refused when too late or not theirs,
 and two at once (or a cancel racing the store's start) end with one outcome (PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from oscar.core.loading import get_model
 
 from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
 from apps.pickup import services
+from tests import races
 from tests.factories import OrderFactory, StoreStaffFactory, UserFactory
 
 StockRecord = get_model("partner", "StockRecord")
@@ -89,21 +87,7 @@ def test_someone_elses_order_is_refused(placed, shop):
 
 
 def together(*actions):
-    """Run each action in its own thread and transaction, released at the same moment."""
-    barrier = threading.Barrier(len(actions))
-
-    def run(action):
-        try:
-            barrier.wait(timeout=30)
-            action()
-            return "ok"
-        except services.PickupError:
-            return "refused"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(actions)) as pool:
-        return sorted(pool.map(run, actions))
+    return sorted(races.together(*actions, refusals={services.PickupError: "refused"}))
 
 
 def test_two_cancels_at_once_release_the_stock_once(placed, shopper, shop):
