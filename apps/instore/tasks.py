@@ -3,11 +3,12 @@ queues the e-mailed receipt when a till sale commits."""
 
 import datetime as dt
 import logging
-import smtplib
 
 from celery import shared_task
 from django.dispatch import receiver
 from django.utils import timezone
+
+from config.celery import SEND_RETRY
 
 from . import services
 from .models import TillSale
@@ -15,16 +16,8 @@ from .signals import till_sale_recorded
 
 logger = logging.getLogger(__name__)
 
-#: Mail servers fail in these ways; the task is retried with a growing pause.
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, ConnectionError, OSError),
-    "retry_backoff": 30,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**SEND_RETRY)
 def send_till_receipt(sale_id: int) -> bool:
     return services.send_till_receipt(sale_id=sale_id)
 

@@ -3,7 +3,6 @@ receivers that queue them when the pickup and counter domains announce a committ
 
 import datetime as dt
 import logging
-import smtplib
 
 from celery import shared_task
 from django.db.models import Q
@@ -14,21 +13,14 @@ from apps.instore.models import CounterReturn
 from apps.instore.signals import return_taken
 from apps.pickup.models import PickupEvent
 from apps.pickup.signals import event_recorded
+from config.celery import SEND_RETRY
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
-#: Mail and SMS providers fail in these ways; the task is retried with a growing pause.
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, ConnectionError, OSError),
-    "retry_backoff": 30,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**SEND_RETRY)
 def notify_shopper(event_id: int) -> bool:
     """The event's e-mail, then its text; a retry after a failed text skips the sent e-mail."""
     emailed = services.send_event_message(event_id=event_id)
@@ -36,7 +28,7 @@ def notify_shopper(event_id: int) -> bool:
     return emailed or texted
 
 
-@shared_task(**RETRY)
+@shared_task(**SEND_RETRY)
 def send_return_receipt(return_ids: list[int]) -> bool:
     return services.send_return_receipt(return_ids=return_ids)
 
