@@ -361,8 +361,8 @@ def _check_record(
         else:
             values[column] = _code(line, column, cells[column], errors)
     row = FeedRow(line, values[LOCATION], values[SKU], values[mode])
-    if with_bins:
-        row.bin_location = _bin(line, cells.get(BIN), errors)
+    if with_bins and BIN in cells:  # a JSON line without the key leaves the bin as it is
+        row.bin_location = _bin(line, cells[BIN], errors)
     return row
 
 

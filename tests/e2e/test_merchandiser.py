@@ -1,5 +1,7 @@
 """A merchandiser compares the stores, then moves stock to the one that is short, in a browser."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_model
@@ -66,16 +68,21 @@ def test_merchandiser_reviews_stores_and_transfers_stock(page):
     # Oscar's dashboard dresses selects with select2; the real <select> still carries the value.
     page.locator("#id_source").select_option("web", force=True)
     page.locator("#id_destination").select_option("leeds", force=True)
-    page.get_by_label("Product UPC").fill(upc)
-    page.get_by_label("Quantity").fill("4")
-    page.get_by_role("button", name="Transfer").click()
-    expect(page.locator(".alert-success, .alert-info").first).to_contain_text("Moved 4 x")
+    page.get_by_label("Product UPC, line 1").fill(upc)
+    page.get_by_label("Quantity, line 1").fill("4")
+    page.get_by_role("button", name="Create and ship now").click()
+    expect(page.locator(".alert-success").first).to_contain_text("created and shipped: 4 units")
 
-    row = page.locator("#stock-records tr").filter(has_text="Omnishop Leeds")
-    expect(row.locator("td").nth(3)).to_have_text("4")  # on hand (sellable = 4 - safety buffer)
+    # The units are on the road: the warehouse's ledger row links to the transfer's page.
+    page.goto(f"/dashboard/stock/?location=leeds&q={upc}")
     page.screenshot(path=str(SCREENSHOTS / "dashboard-stock.png"), full_page=True)
+    warehouse = StockRecord.objects.get(partner__location__code="web", product=short.product)
+    page.goto(f"/dashboard/stock/{warehouse.pk}/")
+    page.locator("#movements a.movement-transfer").first.click()
+    expect(page).to_have_url(re.compile(r"/dashboard/stock/transfers/\d+/$"))
+    expect(page.locator("#transfer-state")).to_contain_text("In transit")
     short.refresh_from_db()
-    assert short.num_in_stock == 4
+    assert short.num_in_stock == 0  # arrives when Leeds receives it
 
 
 #: A tablet held landscape: the size merchandisers use the dashboard at in the stores.

@@ -51,3 +51,28 @@ def test_an_import_confirmed_for_another_file_is_refused(catalogue):
     with pytest.raises(FeedRejected, match="not the one previewed"):
         import_stock(text="location,sku,delta\nleeds,SKU-1,100\n", previewed=previewed)
     assert everything() == before
+
+
+def test_bins_in_json_lines_set_clear_or_leave_alone(catalogue, store):
+    lines = [
+        '{"location": "leeds", "sku": "SKU-1", "delta": 0, "bin_location": "A-1"}',
+        '{"location": "leeds", "sku": "SKU-2", "delta": 0, "bin_location": null}',
+        '{"location": "leeds", "sku": "SKU-3", "delta": 0}',
+    ]
+    StockRecord.objects.filter(partner_id=store.partner_id).update(bin_location="OLD")
+    result = import_stock(text="\n".join(lines), filename="bins.jsonl")
+    bins = dict(
+        StockRecord.objects.filter(partner_id=store.partner_id).values_list(
+            "product__upc", "bin_location"
+        )
+    )
+    assert bins == {"SKU-1": "A-1", "SKU-2": "", "SKU-3": "OLD"}
+    assert result.bins_changed == 2
+
+
+def test_a_bad_bin_is_named_by_line_and_column(catalogue):
+    long = "X" * 33
+    with pytest.raises(FeedRejected) as refused:
+        import_stock(text=f"location,sku,delta,bin_location\nleeds,SKU-1,1,{long}\n")
+    assert [(e.line, e.column) for e in refused.value.errors] == [(2, "bin_location")]
+    assert "at most 32 characters" in refused.value.errors[0].reason
