@@ -7,7 +7,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import ledger_drift
-from apps.inventory.services import allocate
+from apps.inventory.services import allocate, create_transfer, receive_transfer
 from tests.factories import StoreStaffFactory
 
 StockRecord = get_model("partner", "StockRecord")
@@ -42,6 +42,29 @@ def test_stock_by_location_shows_what_each_can_sell(shop, merchandiser):
     assert sorted(cells[2] for cells in rows(sold_out)) == ["Omnishop Leeds", "Omnishop York"]
     york = merchandiser.get(reverse("dashboard:stock-list"), {"location": "york"})
     assert [cells[2] for cells in rows(york)] == ["Omnishop York"]
+
+
+def test_units_shipped_to_a_location_show_as_on_their_way_until_received(shop, merchandiser):
+    transfer = create_transfer(
+        source=shop["warehouse"],
+        destination=shop["leeds"],
+        quantities={shop["lamp"].pk: 4},
+        ship=True,
+    )
+    listed = {
+        cells[2]: cells[3:7]
+        for cells in rows(merchandiser.get(reverse("dashboard:stock-list"), {"q": "LAMP-1"}))
+    }
+    assert listed["Omnishop Leeds"] == ["2", "0", "2", "4"]  # not on hand until received
+    assert listed["Online warehouse"] == ["6", "0", "6", ""]
+    page = merchandiser.get(reverse("dashboard:stock-record", args=[record(shop, "leeds").pk]))
+    assert 'on its way here <strong id="in-transit">4</strong>' in page.content.decode()
+    receive_transfer(transfer=transfer)
+    listed = {
+        cells[2]: cells[3:7]
+        for cells in rows(merchandiser.get(reverse("dashboard:stock-list"), {"q": "LAMP-1"}))
+    }
+    assert listed["Omnishop Leeds"] == ["6", "0", "6", ""]
 
 
 def test_a_records_page_lists_its_ledger_and_takes_a_count(shop, merchandiser):

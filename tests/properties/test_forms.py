@@ -15,7 +15,8 @@ from apps.checkout.forms import FulfilmentForm
 from apps.console.counter import _number
 from apps.console.stock import CountForm as ConsoleCountForm
 from apps.dashboard.stock.forms import CountForm as DashboardCountForm
-from apps.dashboard.stock.forms import StockFilterForm, StockImportForm, TransferForm
+from apps.dashboard.stock.forms import StockFilterForm, StockImportForm
+from apps.dashboard.stock.transfer_forms import TransferLineForm, TransferPlanForm
 from apps.inventory.services import MAX_UNITS
 from apps.stores.models import Location
 from tests.factories import LocationFactory, ProductFactory, StoreFactory
@@ -129,7 +130,7 @@ def test_the_dashboard_count_form_validates_or_names_its_field_and_keeps_its_bou
     check()
 
 
-def test_the_transfer_form_validates_or_names_its_field_and_keeps_its_bounds():
+def test_the_transfer_forms_validate_or_name_their_field_and_keep_their_bounds():
     product = ProductFactory(upc="LAMP-1")
     LocationFactory(code="web", kind=Location.Kind.WAREHOUSE)
     StoreFactory(code="leeds")
@@ -161,13 +162,19 @@ def test_the_transfer_form_validates_or_names_its_field_and_keeps_its_bounds():
         )
     )
     def check(data):
-        form = TransferForm(data)
-        if validate(form):
-            data = form.cleaned_data
+        plan = TransferPlanForm(data)
+        if validate(plan):
+            route = plan.cleaned_data
+            assert route["source"] != route["destination"]
+            assert route["source"].is_active and route["destination"].is_active
+        line = TransferLineForm(data)
+        if validate(line) and "product" in line.cleaned_data:
+            data = line.cleaned_data
             assert type(data["quantity"]) is int and 1 <= data["quantity"] <= MAX_UNITS
-            assert data["upc"] == product
-            assert data["source"] != data["destination"]
-            assert data["source"].is_active and data["destination"].is_active
+            assert data["product"] == product
+        elif line.is_valid():  # only a blank row is valid without a product
+            assert not line.cleaned_data.get("upc", "").strip()
+            assert line.cleaned_data.get("quantity") is None
 
     check()
 

@@ -109,27 +109,3 @@ class LedgerFilterForm(forms.Form):
 class CountForm(forms.Form):
     counted = forms.IntegerField(min_value=0, max_value=MAX_UNITS, label="Counted on hand")
     note = forms.CharField(required=False, max_length=200)
-
-
-class TransferForm(forms.Form):
-    source = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True), to_field_name="code", label="From"
-    )
-    destination = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True), to_field_name="code", label="To"
-    )
-    upc = forms.CharField(label="Product UPC", max_length=64)
-    quantity = forms.IntegerField(min_value=1, max_value=MAX_UNITS)
-    note = forms.CharField(required=False, max_length=200)
-
-    def clean_upc(self):
-        product = Product.objects.filter(upc__iexact=self.cleaned_data["upc"].strip()).first()
-        if product is None:
-            raise forms.ValidationError("No product has this UPC.")
-        return product
-
-    def clean(self):
-        data = super().clean()
-        if data.get("source") and data.get("source") == data.get("destination"):
-            raise forms.ValidationError("Choose two different locations.")
-        return data

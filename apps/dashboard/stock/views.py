@@ -14,7 +14,7 @@ from apps.inventory import services as stock
 from apps.inventory.exports import FORMATS, export_stock, template_sheet
 from apps.inventory.imports import FeedRejected, import_stock, preview_feed
 from apps.inventory.models import StockImport, StockMovement, Transfer
-from apps.inventory.selectors import stock_records
+from apps.inventory.selectors import in_transit, stock_records
 from apps.stores.models import Location
 
 from .forms import (
@@ -191,7 +191,14 @@ class StockListView(ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(form=self.form, query=query.urlencode(), **kwargs)
+        context = super().get_context_data(form=self.form, query=query.urlencode(), **kwargs)
+        page = context["records"]
+        arriving = in_transit(
+            products={r.product_id for r in page}, locations={r.partner.location for r in page}
+        )
+        for record in page:
+            record.in_transit = arriving.get((record.product_id, record.partner.location.pk), 0)
+        return context
 
 
 class StockRecordView(FormView):
@@ -207,9 +214,12 @@ class StockRecordView(FormView):
     def get_context_data(self, **kwargs):
         movements = ledger_rows(self.record.movements.all())
         kwargs.setdefault("bin_form", BinForm(instance=self.record))
+        location = self.record.partner.location
+        arriving = in_transit(products=[self.record.product_id], locations=[location])
         return super().get_context_data(
             record=self.record,
-            location=self.record.partner.location,
+            location=location,
+            in_transit=arriving.get((self.record.product_id, location.pk), 0),
             movements=movements[:200],
             bin_changes=bin_history(self.record)[:5],
             **kwargs,
