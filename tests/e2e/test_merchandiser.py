@@ -85,18 +85,6 @@ def test_merchandiser_reviews_stores_and_transfers_stock(page):
     assert short.num_in_stock == 0  # arrives when Leeds receives it
 
 
-#: A tablet held landscape: the size merchandisers use the dashboard at in the stores.
-TABLET = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def tablet(browser, request, live_server):
-    from tests.e2e.conftest import browser_page
-
-    with browser_page(browser, request, live_server.url, viewport=TABLET) as page:
-        yield page
-
-
 def sign_in(page, next_url):
     from tests.factories import UserFactory
 
