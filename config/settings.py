@@ -421,7 +421,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
     },
 ]
 
-# --- Store console --------------------------------------------------------------------------
+# --- Store console ------------------------------------------------------------------------
 #: How often every console page asks for new orders and arrivals (its badge and chime).
 CONSOLE_PULSE_SECONDS = env.int("CONSOLE_PULSE_SECONDS", default=15)
 
