@@ -19,7 +19,7 @@ from apps.inventory.bounds import MAX_UNITS
 from apps.inventory.selectors import availability, product_matches
 from apps.inventory.services import StockError
 
-from .views import StoreConsoleMixin
+from .views import StoreConsoleMixin, posted_id
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -113,7 +113,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
         action = request.POST.get("action")
         here = redirect("console:sale", code=self.store.code)
         if action in ("add", "remove", "set", "delete"):
-            product = Product.objects.filter(pk=_number(request.POST.get("product"))).first()
+            product = Product.objects.filter(pk=posted_id(request.POST.get("product"))).first()
             if product is None:
                 messages.error(request, "No such product: scan or search again.")
             elif action == "add":
@@ -302,12 +302,6 @@ def _count(text) -> int | None:
     """A posted count of units, or None when not given (or not a count)."""
     text = (text or "").strip()
     return int(text) if text.isdigit() and len(text) <= 10 else None
-
-
-def _number(text) -> int:
-    """A posted id as a number (0, which names nothing, for anything else)."""
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else 0
 
 
 urlpatterns = [

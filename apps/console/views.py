@@ -222,7 +222,7 @@ CONFIRMED = tuple(reasons.FOR_ACTION)
 
 
 def _line_of(order, value):
-    line = order.lines.filter(pk=_number(value)).first()
+    line = order.lines.filter(pk=posted_id(value)).first()
     if line is None:
         raise services.PickupError("Choose a line of this order.")
     return line
@@ -315,7 +315,7 @@ class OrderActionView(StoreConsoleMixin, TemplateView):
         return redirect("console:order", code=code, number=number)
 
 
-def _number(text) -> int:
+def posted_id(text) -> int:
     """A posted id as a number (0, which names nothing, for anything else)."""
     text = (text or "").strip()
     return int(text) if text.isdigit() and len(text) <= 18 else 0
