@@ -62,7 +62,9 @@ def constrain_inputs(result, generator, request, public):
       does, in ``config.middleware`` and ``TextOnlyJSONParser``);
     - a request body has only the fields it documents (``RequestSerializer``);
     - an optional query parameter sent empty is the same as not sent (as in DRF and
-      django-filter): ``allowEmptyValue``.
+      django-filter): ``allowEmptyValue``;
+    - every operation may be answered 414 by the web server itself, before the API, when its
+      request line is too long (gunicorn takes 4,094 bytes): an HTML page, not the API's error.
     """
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
@@ -77,4 +79,11 @@ def constrain_inputs(result, generator, request, public):
                     parameter["allowEmptyValue"] = True
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 _constrain_text(content.get("schema"))
+            operation.setdefault("responses", {})["414"] = {"description": URI_TOO_LONG}
     return result
+
+
+URI_TOO_LONG = (
+    "The address with its query is too long (over 4,094 bytes): refused by the web server "
+    "before the API, with an HTML page"
+)
