@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from oscar.core.loading import get_model
 
 from apps.checkout.forms import FulfilmentForm
-from apps.console.counter import _number
 from apps.console.stock import CountForm as ConsoleCountForm
+from apps.console.views import posted_id
 from apps.dashboard.stock.forms import CountForm as DashboardCountForm
 from apps.dashboard.stock.forms import StockFilterForm, StockImportForm
 from apps.dashboard.stock.transfer_forms import TransferLineForm, TransferPlanForm
@@ -98,14 +98,14 @@ def test_the_console_count_form_takes_a_count_exactly_when_it_is_zero_to_max_uni
 
 
 def test_the_till_reads_any_posted_product_id_as_a_number_it_can_look_up():
-    """The console till reads the scanned product's id with ``_number``: any text gives a
+    """The console till reads a posted id (a scanned product, an order line) with ``posted_id``: any text gives a
     number the database can hold (0, naming nothing, for anything else)."""
     ProductFactory()
 
     @PROPERTY
     @given(text=st.one_of(form_text, st.none(), st.sampled_from(EDGE_INTEGERS).map(str)))
     def check(text):
-        number = _number(text)
+        number = posted_id(text)
         assert type(number) is int and 0 <= number < 2**63
         with transaction.atomic():
             Product.objects.filter(pk=number).first()
