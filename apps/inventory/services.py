@@ -660,6 +660,14 @@ def _lock_transfer(transfer: Transfer, state: str, action: str) -> Transfer:
     return locked
 
 
+def _step(transfer: Transfer, state: str, step: str, by) -> None:
+    """Record the transfer's new state, who took the step (``<step>_by``) and when."""
+    transfer.state = state
+    setattr(transfer, f"{step}_by", _user(by))
+    setattr(transfer, f"{step}_at", timezone.now())
+    transfer.save(update_fields=["state", f"{step}_by", f"{step}_at"])
+
+
 def ship_transfer(*, transfer: Transfer, by=None) -> Transfer:
     """The units leave the source: its on hand goes down by each line (ledger rows at the
     source under the transfer's reference). Never takes units promised to orders: a line the
@@ -681,12 +689,7 @@ def ship_transfer(*, transfer: Transfer, by=None) -> Transfer:
             reference=transfer.number,
             note=f"{transfer.number} to {transfer.destination.name}",
         )
-        transfer.state, transfer.shipped_by, transfer.shipped_at = (
-            Transfer.State.SHIPPED,
-            _user(by),
-            timezone.now(),
-        )
-        transfer.save(update_fields=["state", "shipped_by", "shipped_at"])
+        _step(transfer, Transfer.State.SHIPPED, "shipped", by)
     return transfer
 
 
@@ -749,12 +752,7 @@ def receive_transfer(
                 note=note,
             )
         TransferLine.objects.bulk_update(lines, ["quantity_received"])
-        transfer.state, transfer.received_by, transfer.received_at = (
-            Transfer.State.RECEIVED,
-            _user(by),
-            timezone.now(),
-        )
-        transfer.save(update_fields=["state", "received_by", "received_at"])
+        _step(transfer, Transfer.State.RECEIVED, "received", by)
     return transfer
 
 
@@ -762,12 +760,7 @@ def cancel_transfer(*, transfer: Transfer, by=None) -> Transfer:
     """Call off a transfer that has not shipped; nothing had moved, nothing moves."""
     with transaction.atomic():
         transfer = _lock_transfer(transfer, Transfer.State.CREATED, "cancelled")
-        transfer.state, transfer.cancelled_by, transfer.cancelled_at = (
-            Transfer.State.CANCELLED,
-            _user(by),
-            timezone.now(),
-        )
-        transfer.save(update_fields=["state", "cancelled_by", "cancelled_at"])
+        _step(transfer, Transfer.State.CANCELLED, "cancelled", by)
     return transfer
 
 
