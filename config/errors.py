@@ -2,9 +2,25 @@
 (``apps.api.exceptions``) for addresses under /api/, inside the console's layout under
 /console/ (staff keep their way back), as Django's pages elsewhere."""
 
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a shopper or a program is asked to wait before trying again after the database
+#: was lost mid-request (``Retry-After``): long enough for a new connection or a fail-over.
+RETRY_AFTER_SECONDS = 5
+
+#: PostgreSQL errors after which the same request can succeed a moment later: the connection
+#: failed or was ended (class 08, 57P01-57P03: terminated by an administrator, a crash or a
+#: restart), the server is out of connections or resources (class 53), a deadlock or a
+#: serialization failure (40001, 40P01), a lock or statement timeout (55P03, 57014).
+RETRYABLE_SQLSTATES = ("08", "53", "57P01", "57P02", "57P03", "40001", "40P01", "55P03", "57014")
 
 
 def is_api(request) -> bool:
@@ -46,3 +62,67 @@ def permission_denied(request, exception=None):
     if is_console(request):
         return console_error(request, 403, exception)
     return defaults.permission_denied(request, exception)
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """The database connection was lost or the database could not serve this request now:
+    nothing of the request was committed (ATOMIC_REQUESTS), and trying again may work. Other
+    database errors (a bad query, a broken constraint) are bugs, not outages."""
+    if isinstance(exc, InterfaceError):  # the connection was already closed
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(RETRYABLE_SQLSTATES)
+    if type(cause).__module__.startswith("psycopg"):
+        return True  # psycopg gives a lost connection no SQLSTATE ("server closed the connection")
+    # SQLite: another process holds the database.
+    return getattr(cause, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def service_unavailable(request) -> HttpResponse:
+    """503 with ``Retry-After``: the API's error shape under /api/, elsewhere a page in the
+    shop's layout saying nothing was placed or charged and to try again (plain HTML when even
+    that page cannot be drawn, the database still being away)."""
+    if is_api(request):
+        response = JsonResponse(
+            {
+                "type": "server_error",
+                "errors": [{"code": "service_unavailable", "detail": TRY_AGAIN, "attr": None}],
+            },
+            status=503,
+        )
+    else:
+        try:
+            response = TemplateResponse(
+                request, "503.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503
+            ).render()
+        except Exception:  # the layout needs the database too: say it plainly instead
+            logger.warning("The 503 page could not be drawn; answering plain HTML", exc_info=True)
+            response = HttpResponse(PLAIN_503, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+TRY_AGAIN = (
+    "The shop lost its connection to the database while answering. Nothing was saved: "
+    f"try again in {RETRY_AFTER_SECONDS} seconds."
+)
+PLAIN_503 = (
+    '<!doctype html><html lang="en-gb"><title>Please try again</title>'
+    "<h1>Please try again</h1><p>Sorry, the shop could not finish that just now and nothing "
+    "was saved: no order was placed and nothing was charged. Please try again in a few "
+    "seconds.</p></html>"
+)
+
+
+def server_error(request):
+    """``handler500``: an error outside any view (the database gone while reading the session,
+    say) that is a database outage answers 503 with ``Retry-After`` as in a view; any other
+    error is Django's 500."""
+    if is_database_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
+    return defaults.server_error(request)

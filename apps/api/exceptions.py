@@ -9,7 +9,8 @@ refusals as statuses:
   refusal of the shop's rules (a wrong pickup code, an order that cannot be returned);
 - 409: the order or the stock is not in a state that allows it (``wrong_state``,
   ``insufficient_stock`` with ``product`` and ``available``);
-- 402: the payment was declined; 429: too many tries or requests; 401/403/404 as usual.
+- 402: the payment was declined; 429: too many tries or requests; 401/403/404 as usual;
+- 503 with ``Retry-After``: the database was lost mid-request; nothing was saved, try again.
 
 A refusal of ours is not rolled back here on purpose: the service that refuses has already
 undone its own work, and a refused pickup code must stay recorded for the attempt limit.
@@ -25,6 +26,7 @@ from apps.checkout.services import CheckoutRefused
 from apps.instore.services import InstoreError
 from apps.inventory.services import InsufficientStock, StockError
 from apps.pickup.services import PickupError, TooManyAttempts, WrongCode, WrongState
+from config.errors import RETRY_AFTER_SECONDS, TRY_AGAIN, is_database_outage
 
 #: (exception class, HTTP status, machine-readable code), most specific first.
 REFUSALS = [
@@ -61,6 +63,16 @@ class Refused(exceptions.APIException):
         self.original = original
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    """The database was lost while answering: nothing was saved (the request's transaction
+    is gone with the connection), so the same request can be sent again."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = TRY_AGAIN
+    wait = RETRY_AFTER_SECONDS  # answered as Retry-After
+
+
 class Unprocessable(exceptions.ValidationError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
 
@@ -83,6 +95,8 @@ class ErrorHandler(ExceptionHandler):
         for kind, http_status, code in REFUSALS:
             if isinstance(exc, kind):
                 return Refused(exc, http_status, code)
+        if is_database_outage(exc):
+            return DatabaseUnavailable()
         if isinstance(exc, exceptions.ValidationError) and not isinstance(exc, Unprocessable):
             codes = _codes(exc.detail)
             if codes and codes <= UNPROCESSABLE:

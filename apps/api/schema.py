@@ -3,6 +3,7 @@ shape (``exceptions``), and every rule on input the server enforces."""
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsSchema
 
+from config.errors import RETRY_AFTER_SECONDS
 from config.middleware import CONTROL
 
 _CONTROL = CONTROL.pattern.strip("[]")
@@ -64,7 +65,9 @@ def constrain_inputs(result, generator, request, public):
     - an optional query parameter sent empty is the same as not sent (as in DRF and
       django-filter): ``allowEmptyValue``;
     - every operation may be answered 414 by the web server itself, before the API, when its
-      request line is too long (gunicorn takes 4,094 bytes): an HTML page, not the API's error.
+      request line is too long (gunicorn takes 4,094 bytes): an HTML page, not the API's error;
+    - every operation may be answered 503 with ``Retry-After`` when the database is lost
+      mid-request (``apps.api.exceptions.DatabaseUnavailable``): nothing was saved, send it again.
     """
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
@@ -80,6 +83,7 @@ def constrain_inputs(result, generator, request, public):
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 _constrain_text(content.get("schema"))
             operation.setdefault("responses", {})["414"] = {"description": URI_TOO_LONG}
+            operation["responses"]["503"] = DATABASE_LOST
     return result
 
 
@@ -87,3 +91,19 @@ URI_TOO_LONG = (
     "The address with its query is too long (over 4,094 bytes): refused by the web server "
     "before the API, with an HTML page"
 )
+
+DATABASE_LOST = {
+    "description": (
+        "The database was lost while answering (a fail-over, a restart): nothing was saved. "
+        "Send the same request again after Retry-After seconds (with the same Idempotency-Key "
+        "for a checkout or a sale)."
+    ),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before sending the request again",
+            "required": True,
+            "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}

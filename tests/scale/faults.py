@@ -1,0 +1,44 @@
+"""Faults for the scale tests: the database connection of a request cut from another
+connection, as a fail-over, a restart or an administrator would cut it."""
+
+from django.db import connection, connections
+
+
+def terminate_own_backend() -> int:
+    """End this thread's PostgreSQL backend with ``pg_terminate_backend`` from a second
+    connection, as the server does in a fail-over; the next query on it fails. Returns its pid."""
+    pid = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            assert cursor.fetchone() == (True,)
+    finally:
+        other.close()
+    return pid
+
+
+class GatewayThatLosesTheDatabase:
+    """A payment gateway that, at the moment it is asked to charge (the order, its allocation
+    and its ledger rows are written, not committed), has the request's database connection
+    cut. ``seen`` records what was half-written at that moment."""
+
+    name = "Test payment"
+    seen: list[dict] = []
+
+    def charge(self, *, order_number, amount, currency):
+        from oscar.core.loading import get_model
+
+        from apps.inventory.models import StockMovement
+
+        Order = get_model("order", "Order")
+        self.seen.append(
+            {
+                "order": Order.objects.filter(number=order_number).exists(),
+                "allocations": StockMovement.objects.filter(
+                    reason="allocation", reference=order_number
+                ).count(),
+            }
+        )
+        terminate_own_backend()
+        return f"TEST-{order_number}"
