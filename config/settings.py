@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "apps.notifications.apps.NotificationsConfig",
     "apps.demo.apps.DemoConfig",
     "apps.profiles.apps.ProfilesConfig",
+    "apps.privacy.apps.PrivacyConfig",
     "apps.api.apps.ApiConfig",
     "axes",
 ]
@@ -335,6 +336,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.inventory.tasks.send_low_stock_digests",
         "schedule": 60 * 60,
     },
+    # Customers' data: purge what is kept only while an order is under way; expired exports.
+    "purge-retained-personal-data": {
+        "task": "apps.privacy.tasks.purge_retained",
+        "schedule": 24 * 60 * 60,
+    },
+    "delete-expired-data-exports": {
+        "task": "apps.privacy.tasks.delete_expired_exports",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Search: Whoosh on disk by default, any Haystack backend by setting --------------------
@@ -511,3 +521,17 @@ LOGGING = {
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
+
+# --- Customers' data (docs/privacy.md) ----------------------------------------------------
+#: Data exports wait here for their download: outside MEDIA_ROOT, never served as media.
+PRIVACY_EXPORT_ROOT = env.str("PRIVACY_EXPORT_ROOT", default=str(VAR_DIR / "private" / "exports"))
+#: How long an export's signed download link works; the archive is deleted after.
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)
+#: Days after an order ends that a guest order's contact details are kept.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=365)
+#: Days after an order ends that arrival notes, handover names and pickup codes are kept.
+PRIVACY_PICKUP_RETENTION_DAYS = env.int("PRIVACY_PICKUP_RETENTION_DAYS", default=90)
+#: The mailto address in marketing e-mails' List-Unsubscribe header (a mailbox someone reads).
+PRIVACY_UNSUBSCRIBE_MAILTO = env.str(
+    "PRIVACY_UNSUBSCRIBE_MAILTO", default="unsubscribe@omnishop.example"
+)
