@@ -347,19 +347,33 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Search: Whoosh on disk by default, any Haystack backend by setting --------------------
+# --- Search: Whoosh on disk by default, PostgreSQL full-text search on PostgreSQL, any Haystack
+# backend by setting (docs/search.md) --------------------------------------------------------
 
+SEARCH_URL = env.str("SEARCH_URL", default="")
+if SEARCH_URL and not env.str("SEARCH_ENGINE", default=""):
+    raise ImproperlyConfigured(
+        "SEARCH_URL is set but SEARCH_ENGINE is not: name the Haystack engine of that server, "
+        "e.g. SEARCH_ENGINE=haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine."
+    )
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": env.str("SEARCH_ENGINE", default="apps.search.backends.WhooshEngine"),
+        "ENGINE": env.str(
+            "SEARCH_ENGINE",
+            # The database every process shares, else an index on this machine's disk.
+            default="apps.search.backends.PostgresEngine"
+            if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+            else "apps.search.backends.WhooshEngine",
+        ),
         "PATH": env.str("SEARCH_INDEX_PATH", default=str(VAR_DIR / "whoosh_index")),
-        "URL": env.str("SEARCH_URL", default=""),
+        "URL": SEARCH_URL,
         "INDEX_NAME": env.str("SEARCH_INDEX_NAME", default="omnishop"),
         "INCLUDE_SPELLING": False,
     },
 }
+# A product, its categories or its price changed: indexed again by a Celery task after commit.
 HAYSTACK_SIGNAL_PROCESSOR = env.str(
-    "SEARCH_SIGNAL_PROCESSOR", default="haystack.signals.BaseSignalProcessor"
+    "SEARCH_SIGNAL_PROCESSOR", default="apps.search.processors.QueuedSignalProcessor"
 )
 
 # --- Internationalisation -----------------------------------------------------------------
