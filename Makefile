@@ -62,7 +62,7 @@ serve: install
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST) --workers 2
 
 worker: install
-	$(VENV)/bin/celery -A config worker --beat --loglevel INFO
+	$(VENV)/bin/celery -A config worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
 
 clean:
 	rm -rf $(VENV) var

@@ -2,8 +2,9 @@
 
 import os
 import smtplib
+import sys
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -19,3 +20,40 @@ SEND_RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+
+
+@app.on_after_configure.connect
+def _schedule_from_the_database(sender, **kwargs):
+    """CELERY_BEAT_SCHEDULE reaches beat through the database only (``setup_beat_schedule``):
+    django-celery-beat's DatabaseScheduler would otherwise write Celery's copy over it at every
+    start, undoing a schedule an admin changed."""
+    sender.conf.beat_schedule = {}
+
+
+def broker_refusal(conf, environ=os.environ) -> str:
+    """Why a worker or beat must not start with these settings ("" when it may): outside the
+    embedded default (tasks run in the web process) the in-memory broker would take tasks
+    that no other process ever sees."""
+    if not str(conf.broker_url or "").startswith("memory://"):
+        return ""
+    embedded = (
+        conf.task_always_eager
+        and environ.get("DJANGO_ENV", "development") != "production"
+        and environ.get("REQUIRE_SERVICES") != "1"
+    )
+    if embedded:
+        return ""
+    return (
+        "Refusing to start: the broker is memory:// (nothing shared with the web processes). "
+        "Set REDIS_URL (or CELERY_BROKER_URL) to the Redis the web processes use, "
+        "e.g. REDIS_URL=redis://127.0.0.1:6379/0."
+    )
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_memory_broker(sender=None, **kwargs):
+    reason = broker_refusal(app.conf)
+    if reason:
+        print(reason, file=sys.stderr, flush=True)
+        raise SystemExit(2)

@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",  # the beat schedule in the database, editable in Django admin
+    "health_check",  # /health/ (its page for a browser)
     # Omnishop's own apps
     "apps.stores.apps.StoresConfig",
     "apps.inventory.apps.InventoryConfig",
@@ -139,6 +141,8 @@ INSTALLED_APPS = [
     "apps.profiles.apps.ProfilesConfig",
     "apps.privacy.apps.PrivacyConfig",
     "apps.api.apps.ApiConfig",
+    "apps.ops.apps.OpsConfig",  # health checks, heartbeat, beat schedule, dead letters
+    "apps.ops.dashboard.apps.OpsDashboardConfig",
     "axes",
 ]
 INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
@@ -146,6 +150,8 @@ INSTALLED_APPS = [OSCAR_FORKS.get(app, app) for app in INSTALLED_APPS]
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # First: a load balancer's probe of /health/ or /health/live by address, over plain HTTP.
+    "apps.ops.middleware.HealthProbes",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.RefuseControlCharacters",
@@ -306,10 +312,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-#: Celery beat's own state, kept with the shop's other local files (never in the source tree).
-CELERY_BEAT_SCHEDULE_FILENAME = env.str(
-    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
-)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task taken by a worker that dies unacknowledged goes back to the queue after this long
+    # (Redis has no acks); longer than any retry countdown (10 minutes at most), or a task
+    # waiting for its countdown would be sent twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 5,
+    # Parallel test processes (pytest-xdist) share the tests' Redis database: own queues each.
+    "global_keyprefix": env.str("PYTEST_XDIST_WORKER", default=""),
+}
+#: The beat schedule lives in the database (django-celery-beat, editable in Django admin);
+#: ``setup_beat_schedule`` (also run by every migrate) writes this list of jobs into it.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+#: /health/ fails when no worker has run the heartbeat task (every minute) for this long.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "expire-uncollected-pickups": {
         "task": "apps.pickup.tasks.expire_uncollected",
@@ -330,6 +346,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-till-receipts": {
         "task": "apps.instore.tasks.send_pending_till_receipts",
         "schedule": 5 * 60,
+    },
+    # A worker says it is alive: /health/ checks how long ago (HEALTH_WORKER_STALE_SECONDS).
+    "worker-heartbeat": {
+        "task": "apps.ops.tasks.heartbeat",
+        "schedule": 60,
+        "options": {"expire_seconds": 60},
     },
     # Hourly: each store's digest goes once a day, from 07:00 its own time.
     "send-low-stock-digests": {
@@ -443,6 +465,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Open a store"), "url_name": "dashboard:store-create"},
         ],
     },
+    {
+        "label": _("Failed tasks"),
+        "icon": "fas fa-exclamation-triangle",
+        "url_name": "dashboard:dead-letter-list",
+    },
 ]
 
 # --- Store console ------------------------------------------------------------------------
@@ -510,6 +537,8 @@ DRF_STANDARDIZED_ERRORS = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes over plain HTTP (apps.ops.middleware answers them first anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

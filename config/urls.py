@@ -13,6 +13,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("health/", include("apps.ops.urls")),  # load balancers and monitoring
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include(stores_urls)),
     lazy_include("console/", "apps.console.urls", "console"),

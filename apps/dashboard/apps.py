@@ -10,11 +10,13 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         super().ready()
         self.stock_app = apps.get_app_config("stock_dashboard")
         self.stores_app = apps.get_app_config("stores_dashboard")
+        self.dead_letters_app = apps.get_app_config("ops_dashboard")  # failed tasks
 
     def get_urls(self):
         return super().get_urls() + self.post_process_urls(
             [
                 path("stock/", include(self.stock_app.urls[0])),
                 path("stores/", include(self.stores_app.urls[0])),
+                path("failed-tasks/", include(self.dead_letters_app.urls[0])),
             ]
         )
