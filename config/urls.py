@@ -22,6 +22,8 @@ urlpatterns = [
     # The browsable API's sign-in (its templates name the top-level "rest_framework" namespace).
     path("api/auth/", include("rest_framework.urls")),
     path("accounts/card/", include("apps.profiles.urls")),  # the account card, for the till
+    # Privacy and consent, my data, delete my account (before Oscar's "Delete profile"), unsubscribe.
+    path("", include("apps.privacy.urls")),
     *oscar_pages,  # some of Oscar's page URLs, our views: before Oscar's own
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
