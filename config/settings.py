@@ -167,6 +167,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.storefront.basket.BasketMiddleware",  # Oscar's, without offers the shop has not got
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "apps.stores.my_store.keep_in_cookie",  # the shopper's "my store" cookie
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from apps.inventory import services
+from apps.stores import my_store
 from apps.stores.models import PreferredStore
 from tests.factories import LocationFactory, ProductFactory, StoreFactory, UserFactory, stock
 
@@ -33,11 +34,30 @@ def choose(client, code, next_url="/"):
     return client.post(reverse("stores:choose", args=[code]), {"next": next_url})
 
 
-def test_chosen_store_is_remembered_in_the_session_and_shown_in_the_header(shop, client):
+def test_chosen_store_is_remembered_in_its_cookie_and_shown_in_the_header(shop, client):
     assert "Choose your store" in client.get("/").content.decode()
     response = choose(client, "leeds", next_url="/catalogue/")
     assert response["Location"] == "/catalogue/"
+    assert response.cookies[my_store.COOKIE_NAME]["httponly"]
+    assert "sessionid" not in response.cookies  # choosing a store starts no session
     assert "My store: <strong>Omnishop Leeds</strong>" in client.get("/").content.decode()
+
+
+def test_an_altered_store_cookie_is_ignored(shop, client):
+    choose(client, "leeds")
+    signed = client.cookies[my_store.COOKIE_NAME].value
+    york = str(shop["york"].pk)
+    client.cookies[my_store.COOKIE_NAME] = york + signed[len(str(shop["leeds"].pk)) :]
+    assert "Choose your store" in client.get("/").content.decode()
+
+
+def test_a_store_kept_in_the_session_before_the_cookie_moves_to_the_cookie(shop, client):
+    session = client.session
+    session[my_store.SESSION_KEY] = shop["york"].pk
+    session.save()
+    response = client.get("/")
+    assert "My store: <strong>Omnishop York</strong>" in response.content.decode()
+    assert my_store.COOKIE_NAME in response.cookies
 
 
 def test_signed_in_shoppers_keep_their_store_on_their_profile(shop, client):
