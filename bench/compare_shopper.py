@@ -1,8 +1,8 @@
 # The shopper-dependent pages for bench/compare_oscar.sh, run in either shop's shell:
 #   python manage.py shell -v 0 -c "exec(open('bench/compare_shopper.py').read())"
-# Makes a guest basket with 3 lines (Oscar's signed basket cookie) and, in Omnishop, a session
-# that has chosen a store; prints them as NAME=cookie lines, then the SQL queries of the basket
-# page and (Omnishop) the product page with my store. Env: PRODUCT_PATH, COUNT_HOST, STORE_CODE.
+# Makes a guest basket with 3 lines (Oscar's signed basket cookie) and, in Omnishop, the signed
+# "my store" cookie of a shopper who has chosen a store; prints them as NAME=cookie lines, then
+# the SQL queries of the basket page and (Omnishop) the product page with my store. Env: PRODUCT_PATH, COUNT_HOST, STORE_CODE.
 import os as _os
 
 from django.apps import apps as _apps
@@ -38,8 +38,8 @@ print("QUERIES basket {} {}".format(*_count("/basket/", _cookie)))
 if _apps.is_installed("apps.stores"):
     _client = _Client(HTTP_HOST=_host)
     _client.post(f"/stores/{_os.environ.get('STORE_CODE', 'leeds')}/choose/")
-    _session = (
-        f"{_settings.SESSION_COOKIE_NAME}={_client.cookies[_settings.SESSION_COOKIE_NAME].value}"
-    )
-    print(f"STORE_COOKIE={_session}")
-    print("QUERIES product+store {} {}".format(*_count(_os.environ["PRODUCT_PATH"], _session)))
+    from apps.stores.my_store import COOKIE_NAME as _STORE_COOKIE
+
+    _store = f"{_STORE_COOKIE}={_client.cookies[_STORE_COOKIE].value}"
+    print(f"STORE_COOKIE={_store}")
+    print("QUERIES product+store {} {}".format(*_count(_os.environ["PRODUCT_PATH"], _store)))
