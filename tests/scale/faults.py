@@ -42,3 +42,40 @@ class GatewayThatLosesTheDatabase:
         )
         terminate_own_backend()
         return f"TEST-{order_number}"
+
+
+class GatewayThatHangs:
+    """A payment gateway for a web process under test (``PAYMENT_GATEWAY``): while the file
+    ``$SCALE_HOLD_FILE.armed`` exists it writes down, in ``$SCALE_HOLD_FILE``, its process,
+    its database backend and what the order has written so far (uncommitted), then waits to be
+    killed. Otherwise it approves, as the test gateway does."""
+
+    name = "Test payment"
+
+    def charge(self, *, order_number, amount, currency):
+        import json
+        import os
+        import time
+        from pathlib import Path
+
+        from django.db import connection
+        from oscar.core.loading import get_model
+
+        from apps.inventory.models import StockMovement
+
+        hold = Path(os.environ["SCALE_HOLD_FILE"])
+        if Path(f"{hold}.armed").exists():
+            Order = get_model("order", "Order")
+            written = {
+                "pid": os.getpid(),
+                "backend": connection.connection.info.backend_pid,
+                "order": order_number,
+                "order_written": Order.objects.filter(number=order_number).exists(),
+                "allocations": StockMovement.objects.filter(
+                    reason="allocation", reference=order_number
+                ).count(),
+            }
+            hold.with_suffix(".tmp").write_text(json.dumps(written))
+            hold.with_suffix(".tmp").rename(hold)
+            time.sleep(300)  # until the test kills this process
+        return f"TEST-{order_number}"
