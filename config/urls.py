@@ -36,3 +36,4 @@ if settings.SERVE_MEDIA:
 
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"  # a database outage: 503 with Retry-After
