@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.profiles import phones
+from apps.profiles.models import Consent
 from apps.stores.models import Store
 
 
@@ -26,8 +27,22 @@ class FulfilmentForm(forms.Form):
         label="Mobile phone (optional: we text you when the order is ready)",
     )
 
-    def __init__(self, *args, stores_with_everything=(), **kwargs):
+    #: Offered to signed-in shoppers only, unticked: a tick gives consent, no tick changes nothing.
+    keep_phone = forms.BooleanField(
+        required=False, label="Keep this phone on my profile, so our stores find my orders by it"
+    )
+    CONSENTS = {
+        Consent.EMAIL: "E-mail me news and offers",
+        Consent.SMS: "Text me offers",
+        Consent.PERSONALISATION: "Suggest products from what I buy online and in store",
+    }
+
+    def __init__(self, *args, stores_with_everything=(), offer_consents=(), **kwargs):
         super().__init__(*args, **kwargs)
+        for channel in offer_consents:  # the ones not given yet
+            self.fields[f"consent_{channel}"] = forms.BooleanField(
+                required=False, label=self.CONSENTS[channel]
+            )
         self.fields["store"].queryset = Store.objects.filter(
             pk__in=[s.pk for s in stores_with_everything], is_active=True, click_and_collect=True
         )
@@ -38,6 +53,16 @@ class FulfilmentForm(forms.Form):
         if typed and not phone:
             raise forms.ValidationError("Enter a phone number we can text, like 07911 123456.")
         return phone
+
+    def consents_given(self) -> list[str]:
+        return [
+            name.removeprefix("consent_")
+            for name, value in self.cleaned_data.items()
+            if name.startswith("consent_") and value
+        ]
+
+    def consent_fields(self):
+        return [self[name] for name in self.fields if name.startswith("consent_")]
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,8 @@ from oscar.core.loading import get_model
 
 from apps.inventory.services import InsufficientStock
 from apps.order import pickup_codes
+from apps.profiles import consent
+from apps.profiles import services as profile_services
 from apps.profiles.selectors import profile_phone
 from apps.shipping.methods import StandardDelivery
 from apps.stores.hours import ready_time
@@ -86,6 +88,9 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["stores_with_everything"] = [o.store for o in self.get_options() if o.has_everything]
+        if self.request.user.is_authenticated:
+            answers = consent.current(self.request.user)
+            kwargs["offer_consents"] = [code for code, given in answers.items() if not given]
         kwargs["initial"] = self.get_initial_choice()
         return kwargs
 
@@ -127,11 +132,17 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
                 phone=form.cleaned_data["phone"],
             )
             services.bind_basket(basket, store)
+            if form.cleaned_data["keep_phone"] and self.request.user.is_authenticated:
+                profile_services.keep_phone(
+                    user=self.request.user, phone=form.cleaned_data["phone"]
+                )
             next_url = reverse("checkout:payment-method")
         else:
             session.deliver()
             services.bind_basket(basket, services.delivery_location())
             next_url = reverse("checkout:shipping-address")
+        for channel in form.consents_given() if self.request.user.is_authenticated else ():
+            consent.record(user=self.request.user, channel=channel, granted=True, source="checkout")
         session.mark_fulfilment_chosen()
         return redirect(next_url)
 

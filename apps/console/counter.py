@@ -18,11 +18,16 @@ from apps.instore import selectors, services
 from apps.inventory.bounds import MAX_UNITS
 from apps.inventory.selectors import availability, product_matches
 from apps.inventory.services import StockError
+from apps.profiles import consent
 
 from .views import StoreConsoleMixin, posted_id
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
+
+
+#: Marketing the till asks a known customer about (personalisation is asked online).
+TILL_CONSENTS = (consent.EMAIL, consent.SMS)
 
 
 class SaleView(StoreConsoleMixin, TemplateView):
@@ -91,6 +96,7 @@ class SaleView(StoreConsoleMixin, TemplateView):
             found=[(p, units.at(p, self.store)) for p in found],
             cart=selectors.till_cart(quantities=self.cart(), location=self.store),
             customer=customer,
+            customer_consents=consent.current(customer) if customer else {},
             guest_email=guest_email,
             max_units=MAX_UNITS,
             **kwargs,
@@ -141,6 +147,18 @@ class SaleView(StoreConsoleMixin, TemplateView):
             return here
         if action == "forget-customer":
             self.save_customer(None)
+            return here
+        if action == "consent":  # the customer's answer, asked at the till
+            customer, _email = self.customer()
+            if customer is not None:
+                for channel in TILL_CONSENTS:
+                    consent.record(
+                        user=customer,
+                        channel=channel,
+                        granted=bool(request.POST.get(f"consent_{channel}")),
+                        source="till",
+                    )
+                messages.success(request, "Their choice is saved.")
             return here
         if action == "void":
             self.start_next_sale()
