@@ -64,6 +64,8 @@ class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
 
     def get_object(self, queryset=None):
         product = super().get_object(queryset)
+        if hasattr(self, "object"):  # Oscar's get() asks twice: the availability once
+            return self.object
         selectors.availability_for(
             self.request, product, named=self.named, units=availability_of(product)
         )
