@@ -4,11 +4,45 @@ import os
 import smtplib
 import sys
 
-from celery import Celery, signals
+from billiard.einfo import ExceptionInfo
+from celery import Celery, Task, signals, uuid
+from celery.exceptions import Retry
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("omnishop")
+
+class InProcessFailuresAnnounced(Task):
+    """A task run in-process (eager, the embedded default) whose error propagates to the caller
+    still announces ``task_failure``, as a worker does, so its dead letter is kept too (Celery
+    raises before announcing it). A retry (``Retry``) is not a failure."""
+
+    def apply(self, args=None, kwargs=None, *rest, **options):
+        throw = options.get("throw")
+        propagate = self.app.conf.task_eager_propagates if throw is None else throw
+        options.setdefault("task_id", uuid())
+        try:
+            return super().apply(args, kwargs, *rest, **options)
+        except Retry:
+            raise
+        except Exception as exc:
+            if propagate:
+                self.request_stack.push(self.request.__class__(retries=options.get("retries", 0)))
+                try:
+                    signals.task_failure.send(
+                        sender=self,
+                        task_id=options["task_id"],
+                        exception=exc,
+                        args=args or (),
+                        kwargs=kwargs or {},
+                        traceback=exc.__traceback__,
+                        einfo=ExceptionInfo(),
+                    )
+                finally:
+                    self.request_stack.pop()
+            raise
+
+
+app = Celery("omnishop", task_cls=InProcessFailuresAnnounced)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

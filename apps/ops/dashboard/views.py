@@ -2,6 +2,7 @@
 actions (send again, dismiss), POST only."""
 
 from celery import current_app
+from celery.exceptions import Retry
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -55,6 +56,9 @@ class RetryDeadLetterView(_LetterAction):
             letter = services.retry_dead_letter(letter_id=letter.pk, by=self.request.user)
         except services.AlreadyHandled:
             raise
+        except Retry as exc:  # run here, failed again, and it retries on its own
+            messages.warning(self.request, f"{letter.task_name} failed again and will retry: {exc}")
+            return
         except Exception as exc:
             if current_app.conf.task_always_eager:  # run here, failed again: a new letter
                 messages.error(
