@@ -8,7 +8,6 @@ session at all (no cache or database read), and choosing a store starts no sessi
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 
 from .models import PreferredStore, Store
 from .selectors import active_store
