@@ -23,6 +23,7 @@ from apps.pickup import selectors, services
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 OscarOrderDetailView = get_class("customer.views", "OrderDetailView")
+OscarOrderHistoryView = get_class("customer.views", "OrderHistoryView")
 OscarOrderLineView = get_class("customer.views", "OrderLineView")
 OscarWishListCreateView = get_class("customer.wishlists.views", "WishListCreateView")
 
@@ -46,6 +47,14 @@ def collect_context(order, *, arrive_url: str, cancel_url: str) -> dict:
         "arrive_url": arrive_url,
         "cancel_url": cancel_url,
     }
+
+
+class OrderHistoryView(OscarOrderHistoryView):
+    """Oscar's order history: every channel in one list (home delivery, click and collect, bought
+    in a store), with the store each was collected from or bought in, read in the same query."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("pickup_location", "till_sale__location")
 
 
 class OrderView(OscarOrderDetailView):

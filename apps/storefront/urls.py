@@ -40,6 +40,7 @@ pickup_urls = (
 #: (no offer lookups in a shop without offers) and the product page.
 oscar_pages = [
     path("basket/", basket.BasketView.as_view()),
+    path("accounts/orders/", login_required(account.OrderHistoryView.as_view())),
     path(
         "accounts/orders/<str:order_number>/",
         login_required(account.OrderView.as_view()),

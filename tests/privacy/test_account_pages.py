@@ -142,3 +142,21 @@ def test_delete_my_account_with_an_open_order_shows_why_and_keeps_everything(cli
     assert f"Order {order.number} is still open" in page and 'id="delete-refused"' in page
     assert get_user_model().objects.get(pk=shopper.pk).email == "rosa@example.com"
     assert AuditEntry.objects.filter(kind="erasure_refused").count() == 1
+
+
+def test_the_order_history_lists_every_channel_with_where(client, shopper):
+    from tests.factories import StoreFactory, StoreStaffFactory
+
+    store = StoreFactory(code="bath", name="Omnishop Bath")
+    staff = StoreStaffFactory(location=store).user
+    delivery = OrderFactory(delivery=True, user=shopper)
+    collect = OrderFactory(store=store, user=shopper)
+    till = OrderFactory(channel="store", store=store, user=shopper, by=staff)
+    page = " ".join(client.get(reverse("customer:order-list")).content.decode().split())
+    rows = {
+        o.number: page.split(f">{o.number}</a>")[1].split("</tr>")[0]
+        for o in (delivery, collect, till)
+    }
+    assert "Home delivery" in rows[delivery.number]
+    assert "Click and collect · Omnishop Bath" in rows[collect.number]
+    assert "In store · Omnishop Bath" in rows[till.number]
