@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "apps.dashboard.stock.apps.StockDashboardConfig",
     "apps.dashboard.stores.apps.StoresDashboardConfig",
+    "apps.dashboard.journey.apps.JourneyDashboardConfig",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -139,6 +141,8 @@ INSTALLED_APPS = [
     "apps.notifications.apps.NotificationsConfig",
     "apps.demo.apps.DemoConfig",
     "apps.profiles.apps.ProfilesConfig",
+    "apps.recommendations.apps.RecommendationsConfig",
+    "apps.journey.apps.JourneyConfig",
     "apps.privacy.apps.PrivacyConfig",
     "apps.api.apps.ApiConfig",
     "apps.ops.apps.OpsConfig",  # health checks, heartbeat, beat schedule, dead letters
@@ -359,6 +363,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.inventory.tasks.send_low_stock_digests",
         "schedule": 60 * 60,
     },
+    # Nightly: recommendations from the day's purchases in every channel.
+    "compute-recommendations": {
+        "task": "apps.recommendations.tasks.compute_recommendations",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Customers' data: purge what is kept only while an order is under way; expired exports.
     "purge-retained-personal-data": {
         "task": "apps.privacy.tasks.purge_retained",
@@ -464,6 +473,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "children": [
             {"label": _("Stores overview"), "url_name": "dashboard:stores-overview"},
             {"label": _("Open a store"), "url_name": "dashboard:store-create"},
+            {"label": _("Journey figures"), "url_name": "dashboard:journey"},
         ],
     },
     {

@@ -10,6 +10,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
         super().ready()
         self.stock_app = apps.get_app_config("stock_dashboard")
         self.stores_app = apps.get_app_config("stores_dashboard")
+        self.journey_app = apps.get_app_config("journey_dashboard")
         self.dead_letters_app = apps.get_app_config("ops_dashboard")  # failed tasks
 
     def get_urls(self):
@@ -17,6 +18,7 @@ class DashboardConfig(oscar_apps.DashboardConfig):
             [
                 path("stock/", include(self.stock_app.urls[0])),
                 path("stores/", include(self.stores_app.urls[0])),
+                path("journey/", include(self.journey_app.urls[0])),
                 path("failed-tasks/", include(self.dead_letters_app.urls[0])),
             ]
         )

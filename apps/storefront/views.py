@@ -10,6 +10,7 @@ from oscar.core.loading import get_class, get_model
 
 from apps.inventory.availability import named_locations
 from apps.inventory.selectors import availability_of, records_at
+from apps.recommendations.selectors import bought_with_for
 from apps.stores.my_store import my_store
 
 from . import fragments, selectors
@@ -90,8 +91,10 @@ class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
         )
 
     def kept_page_parts(self, context):
-        # The recommended products' cards: their own prices and stock.
+        # The recommended products' cards: their own prices and stock; the products often
+        # bought with this one as the page shows them.
         cards = selectors.cards_parts(
             self.request, selectors.recommended_products(self.request, self.object)
         )
-        return None if cards is None else (context["page_parts"], cards)
+        together = tuple(s.shown for s in bought_with_for(self.request, self.object))
+        return None if cards is None else (context["page_parts"], cards, together)
