@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install lint browser serve worker clean screenshots manage api-contract
+.PHONY: run test install lint browser haproxy serve worker clean screenshots manage api-contract
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; fi; }
 
+## haproxy: Debian's haproxy, the load balancer the two-process test (tests/scale/) puts in
+## front of two gunicorn processes
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "haproxy is missing: run 'sudo apt-get install -y haproxy'"; exit 1; fi; }
+
 ## lint: style (ruff) and the shape of the code (import-linter contracts in pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check .
@@ -36,7 +43,7 @@ lint: install
 ## test: install what the tests need, lint, run the whole suite (one test process per core:
 ## TEST_PROCESSES=1 for one)
 TEST_PROCESSES ?= auto
-test: install browser lint
+test: install browser haproxy lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 

@@ -61,14 +61,20 @@ def database_url() -> str:
     )
 
 
+#: One secret key for every web process of a test run: it signs the basket cookie, sessions
+#: and CSRF tokens, which another process must be able to read.
+SECRET_KEY = f"scale-test-{secrets.token_urlsafe(32)}"
+
+
 def web_env(work: Path, **extra) -> dict:
     """The shop's settings for a web process: DEBUG off, the shared services of this test run,
     e-mails kept in memory, tasks run in the request (no worker in these tests)."""
+    (work / "static").mkdir(exist_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": f"scale-test-{secrets.token_urlsafe(32)}",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_CONN_MAX_AGE": "0",  # nothing left connected to the test database
         "CELERY_TASK_ALWAYS_EAGER": "true",
@@ -100,6 +106,8 @@ class Process:
         return self.handle.pid
 
     def stop(self):
+        """Stop it by its PID; its last log lines go to the test's output (shown on a failure)."""
+        print(f"--- {self.name} (pid {self.pid}), last lines of its log:\n{self.tail()}")
         if self.handle.poll() is None:
             os.kill(self.handle.pid, signal.SIGTERM)
             try:
@@ -112,13 +120,20 @@ class Process:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
 
 
-def gunicorn(name: str, port: int, env: dict, work: Path, *extra: str) -> Process:
-    """One gunicorn master with one worker on ``port``, answering when this returns."""
+def gunicorn(name: str, port: int, env: dict, work: Path, *, wait: bool = True) -> Process:
+    """One gunicorn master with one worker on ``port``, answering when this returns (unless
+    ``wait`` is false: then call ``answering``)."""
     args = [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    args += ["--workers", "1", "--timeout", "120", "--log-level", "warning", *extra]
+    args += ["--workers", "1", "--timeout", "120", "--log-level", "warning"]
     process = Process(name, args, env, work / f"{name}.log")
-    wait_for(f"http://127.0.0.1:{port}/favicon.ico", process)
+    process.port = port
+    if wait:
+        answering(process)
     return process
+
+
+def answering(process: Process):
+    wait_for(f"http://127.0.0.1:{process.port}/favicon.ico", process)
 
 
 def haproxy(binary: str, port: int, servers: dict[str, int], work: Path) -> Process:
