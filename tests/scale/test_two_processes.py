@@ -38,13 +38,15 @@ SEARCH_ENGINE = "apps.search.backends.PostgresEngine"
 
 @pytest.fixture
 def farm(postgres, shop, tmp_path):
-    """haproxy on a port of its own, round robin over web1 and web2 (one gunicorn worker each).
-    Each process has its own local folders (a Whoosh index there would be its own): what they
-    share is the database, Redis and the media folder."""
+    """Starts haproxy on a port of its own, round robin over web1 and web2 (one gunicorn worker
+    each, with the settings given), and answers its address. Each process has its own local
+    folders (a Whoosh index there would be its own): what they share is the database, Redis
+    and the media folder. Everything started is stopped by its PID."""
     needs_redis()
     binary = needs_haproxy()
     processes = []
-    try:
+
+    def start(*, index: bool = True, **settings):
         env = {}
         for name in ("web1", "web2"):
             (tmp_path / name).mkdir()
@@ -52,26 +54,38 @@ def farm(postgres, shop, tmp_path):
                 tmp_path,
                 SEARCH_ENGINE=SEARCH_ENGINE,
                 SEARCH_INDEX_PATH=str(tmp_path / name / "whoosh"),
+                **settings,
             )
         ports = {name: free_port() for name in env}
         for name, port in ports.items():
             processes.append(gunicorn(name, port, env[name], tmp_path, wait=False))
         # The product index, written once into the shared engine (the database).
-        subprocess.run(
-            [sys.executable, "manage.py", "update_index", "--verbosity", "0"],
-            cwd=ROOT,
-            env=env["web1"],
-            check=True,
-            timeout=300,
-        )
+        if index:
+            subprocess.run(
+                [sys.executable, "manage.py", "update_index", "--verbosity", "0"],
+                cwd=ROOT,
+                env=env["web1"],
+                check=True,
+                timeout=300,
+            )
         for process in processes:
             answering(process)
         front = free_port()
         processes.append(haproxy(binary, front, ports, tmp_path))
-        yield f"http://127.0.0.1:{front}"
+        return f"http://127.0.0.1:{front}"
+
+    try:
+        yield start
     finally:
         for process in reversed(processes):
             process.stop()
+
+
+def served_in_turn(visits) -> list[str]:
+    servers = [served for *_, served in visits]
+    assert set(servers) == {"web1", "web2"}
+    assert all(a != b for a, b in itertools.pairwise(servers)), transcript(visits)
+    return servers
 
 
 def transcript(visits) -> str:
@@ -86,11 +100,12 @@ def transcript(visits) -> str:
 
 
 def test_a_collect_checkout_hand_over_and_search_served_by_two_processes_in_turn(farm, shop):
+    base = farm()
     lamp, leeds = shop["lamp"], shop["leeds"]
     staff = UserFactory(email="staff.leeds@example.com", password="leeds-staff-pass-1")
     StoreStaffFactory(location=leeds, user=staff, role=StoreStaff.Role.ASSOCIATE)
 
-    shopper = Browser(farm, "shopper")
+    shopper = Browser(base, "shopper")
     shopper.go("product page", lamp.get_absolute_url(), expect=200)
     shopper.go("add to basket", reverse("basket:add", args=[lamp.pk]), {"quantity": 1}, 302)
     _, _, basket = shopper.go("basket", reverse("basket:summary"), expect=200)
@@ -116,7 +131,7 @@ def test_a_collect_checkout_hand_over_and_search_served_by_two_processes_in_turn
     shown = PICKUP_CODE.search(thanks)
     assert shown and shown.group().replace("-", "") == order.pickup_code
 
-    clerk = Browser(farm, "staff")
+    clerk = Browser(base, "staff")
     clerk.go("sign-in page", reverse("customer:login"), expect=200)
     clerk.go(
         "sign in",
@@ -160,8 +175,32 @@ def test_a_collect_checkout_hand_over_and_search_served_by_two_processes_in_turn
     out.mkdir(parents=True, exist_ok=True)
     (out / "two-processes.txt").write_text(table + "\n")
 
-    servers = [served for *_, served in in_order]
-    assert set(servers) == {"web1", "web2"}
-    assert all(a != b for a, b in itertools.pairwise(servers)), table  # strictly in turn
+    served_in_turn(in_order)
     assert {served for *_, served in shopper.visits[-2:]} == {"web1", "web2"}  # search on both
     assert list(ledger_drift()) == []
+
+
+def test_sign_in_lockouts_and_api_rate_limits_count_across_processes(farm, shop):
+    """django-axes' failures (in the database) and DRF's throttle (in Redis) are shared: five
+    wrong passwords spread over both processes lock the account out on both, and the
+    anonymous API's allowance is one allowance, whichever process answers."""
+    base = farm(index=False, API_ANON_RATE="4/minute", AXES_FAILURE_LIMIT="5")
+    UserFactory(email="shona@example.com", password="right-pass-123")
+    visitor = Browser(base, "visitor")
+    visitor.go("sign-in page", reverse("customer:login"), expect=200)
+
+    def sign_in(what, password, expect):
+        form = {"login-username": "shona@example.com", "login-password": password}
+        return visitor.go(what, reverse("customer:login"), {**form, "login_submit": "1"}, expect)
+
+    for n in range(1, 5):
+        sign_in(f"wrong password ({n})", "wrong-pass", 200)
+    sign_in("wrong password (5)", "wrong-pass", 429)
+    _, _, page = sign_in("right password, locked out", "right-pass-123", 429)
+    assert "Too many sign-in attempts" in page
+
+    statuses = [visitor.go(f"API stores ({n})", "/api/stores/")[0] for n in range(1, 7)]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+    print("\n" + transcript(visitor.visits))
+    served_in_turn(visitor.visits)
