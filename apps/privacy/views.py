@@ -65,7 +65,9 @@ class PrivacyView(LoginRequiredMixin, TemplateView):
             form=kwargs.pop("form", None) or ConsentForm(initial=consent.current(user)),
             history=consent.history(user)[:50],
             export=latest,
-            export_url=links.download_url(latest) if latest and latest.is_downloadable else "",
+            export_url=reverse("privacy:download", args=[links.download_token(latest)])
+            if latest and latest.is_downloadable
+            else "",
             link_hours=settings.PRIVACY_EXPORT_LINK_HOURS,
             **kwargs,
         )
@@ -100,11 +102,6 @@ class RequestExportView(LoginRequiredMixin, View):
     def post(self, request):
         archive = services.request_export(user=request.user)
         transaction.on_commit(lambda: tasks.build_export.delay(archive.pk))
-        messages.info(
-            request,
-            "We are preparing your data. This page shows the download when it is ready, "
-            "and we e-mail you the link.",
-        )
         return redirect(reverse("privacy:account") + "#your-data")
 
 

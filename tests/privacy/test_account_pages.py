@@ -73,7 +73,7 @@ def test_download_my_data_is_built_on_celery_and_served_by_an_expiring_signed_li
         "state": "pending",
         "ready": False,
     }
-    assert "We are preparing your data" in client.get(PAGE).content.decode()
+    assert "We are preparing your data" in client.get(PAGE).content.decode()  # the status line
 
     archive = services.build_export(archive_id=archive.pk)  # what the worker runs
     assert services.archive_storage().exists(archive.file_name)
