@@ -167,11 +167,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.stores.my_store.keep_in_cookie",  # the shopper's "my store" cookie
     "config.middleware.KeepRowsOthersReferTo",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.storefront.basket.BasketMiddleware",  # Oscar's, without offers the shop has not got
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
-    "apps.stores.my_store.keep_in_cookie",  # the shopper's "my store" cookie
     # Last, as django-axes asks: it answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -593,6 +593,8 @@ LOGGING = {
 # --- Omnishop -----------------------------------------------------------------------------
 
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
+#: How many days ahead checkout offers pickup times (stores that set their orders an hour).
+PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 

@@ -64,9 +64,9 @@ class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
         ).prefetch_related(records_at(self.named.locations))
 
     def get_object(self, queryset=None):
-        product = super().get_object(queryset)
         if hasattr(self, "object"):  # Oscar's get() asks twice: the availability once
             return self.object
+        product = super().get_object(queryset)
         selectors.availability_for(
             self.request, product, named=self.named, units=availability_of(product)
         )
