@@ -55,6 +55,13 @@ class CollectOrderSerializer(RequestSerializer):
     collector_phone = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="Default: your profile's"
     )
+    pickup_slot = serializers.DateTimeField(
+        required=False,
+        help_text=(
+            "A pickup time's `starts_at` from `GET /api/stores/{code}/slots/`, where the store "
+            "offers times (default: the earliest ready time)"
+        ),
+    )
 
     def validate_collector_phone(self, typed):
         phone = phones.normalise(typed)
@@ -213,6 +220,7 @@ class CollectCheckoutView(CheckoutView):
             quantities=quantities_of(data["lines"]),
             collector_name=data.get("collector_name") or user.get_full_name() or user.email,
             collector_phone=data.get("collector_phone") or profile_phone(user),
+            slot=data.get("pickup_slot"),
             idempotency_key=idempotency_key(request),
         )
         return placed_answer(order, placed)

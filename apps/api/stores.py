@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from apps.checkout.slots import pickup_slots
 from apps.inventory.selectors import availability
 from apps.stores.hours import opening_status, ready_time
 from apps.stores.models import Store
@@ -170,3 +171,43 @@ class StoreDetailView(PublicAPIView):
             code=code,
         )
         return Response(StoreDetailSerializer(describe(store)).data)
+
+
+class SlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    places_left = serializers.IntegerField(help_text="Orders the store can still take then")
+
+
+class SlotsQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        required=False, min_value=1, max_value=14, help_text="How many days ahead (default 7)"
+    )
+
+
+class StoreSlotsView(PublicAPIView):
+    refusals = (400,)  # a malformed query
+
+    @extend_schema(
+        summary="Pickup times a collect order can book at this store, earliest first",
+        description=(
+            "Only times the store's picking capacity, its queue and its opening hours allow; "
+            "full ones are left out. Empty for a store that offers no times (its orders get "
+            "the earliest ready time). Send one's `starts_at` as `pickup_slot` to the collect "
+            "checkout."
+        ),
+        parameters=[SlotsQuerySerializer],
+        responses={200: SlotSerializer(many=True)},
+        tags=["stores"],
+    )
+    def get(self, request, code):
+        query = SlotsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        store = get_object_or_404(
+            Store.objects.filter(is_active=True).prefetch_related(
+                "opening_hours", "closed_days", "pickup_windows"
+            ),
+            code=code,
+        )
+        slots = pickup_slots(store, days=query.validated_data.get("days"))
+        return Response(SlotSerializer(slots, many=True).data)

@@ -37,6 +37,7 @@ staff = [
 public = [
     path("stores/", stores.StoreListView.as_view(), name="stores"),
     path("stores/<slug:code>/", stores.StoreDetailView.as_view(), name="store"),
+    path("stores/<slug:code>/slots/", stores.StoreSlotsView.as_view(), name="store-slots"),
     path("products/", catalogue.ProductListView.as_view(), name="products"),
     path("products/<int:pk>/", catalogue.ProductDetailView.as_view(), name="product"),
 ]

@@ -5,6 +5,7 @@ channel: the web checkout, the API's one-step checkouts and the till all call it
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.selectors import StoreResult, find_stores, warehouse
 
+from . import slots
 from .models import ApiCheckout
 from .payment import gateway
 
@@ -86,8 +88,12 @@ def fill_basket(*, owner, quantities: dict[int, int], location: Location, public
     missing = set(quantities) - {p.pk for p in products}
     if missing:
         raise CheckoutRefused(f"No product {', '.join(map(str, sorted(missing)))}.")
+    strategy = Selector().strategy(user=owner)
+    unpriced = [p for p in products if not strategy.fetch_for_product(p).price.exists]
+    if unpriced:
+        raise CheckoutRefused(f"{unpriced[0].get_title()} has no price and cannot be sold yet.")
     basket = Basket.objects.create(owner=owner)
-    basket.strategy = Selector().strategy(user=owner)
+    basket.strategy = strategy
     for product in products:
         basket.add_product(product, quantities[product.pk])
     bind_basket(basket, location)
@@ -104,6 +110,8 @@ class Pickup:
     store: Location
     name: str
     phone: str = ""
+    #: The pickup time chosen, where the store offers them (``slots.pickup_slots``).
+    slot: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -151,10 +159,12 @@ def place_order(
         number = order_number or str(OrderNumberGenerator().order_number(basket))
         fields = {"channel": channel}
         if pickup is not None:
+            slot = _book_slot(pickup)
             fields.update(
                 pickup_location=pickup.store,
                 pickup_code=new_pickup_code(),
-                ready_by=ready_time(pickup.store),
+                pickup_slot=slot,
+                ready_by=slot.starts_at if slot else ready_time(pickup.store),
                 pickup_name=pickup.name,
                 pickup_phone=pickup.phone,
             )
@@ -190,6 +200,16 @@ def place_order(
         if till is None:
             transaction.on_commit(lambda: send_order_placed_email(order))
     return order
+
+
+def _book_slot(pickup: Pickup):
+    """The chosen pickup time's slot, with a place kept for this order (None: no time chosen)."""
+    if pickup.slot is None:
+        return None
+    try:
+        return slots.book(store=pickup.store, starts_at=pickup.slot)
+    except slots.SlotUnavailable as refused:
+        raise CheckoutRefused(str(refused)) from refused
 
 
 def _record_payment(order, total, *, source: str, reference: str) -> None:
@@ -247,6 +267,7 @@ def place_collect_order(
     quantities: dict[int, int],
     collector_name: str,
     collector_phone: str = "",
+    slot: dt.datetime | None = None,
     idempotency_key: str = "",
 ) -> tuple[Order, bool]:
     """A click-and-collect order in one step (the mobile app), in the ``api`` channel.
@@ -258,7 +279,7 @@ def place_collect_order(
         quantities=quantities,
         shipping_method=CollectInStore(),
         idempotency_key=idempotency_key,
-        pickup=Pickup(store=store, name=collector_name, phone=collector_phone),
+        pickup=Pickup(store=store, name=collector_name, phone=collector_phone, slot=slot),
     )
 
 

@@ -35,6 +35,14 @@ class Order(AbstractOrder):
         max_length=128, blank=True, help_text="Who will collect (checked at the counter)"
     )
     pickup_phone = models.CharField(max_length=32, blank=True)
+    pickup_slot = models.ForeignKey(
+        "stores.PickupSlot",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="The pickup time the shopper chose, where the store offers them.",
+    )
 
     class Meta(AbstractOrder.Meta):
         indexes = [models.Index(fields=["pickup_location", "status"], name="order_pickup_queue")]

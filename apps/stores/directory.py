@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from config.cache import CacheVersion
 
-from .models import ClosedDay, Location, OpeningHours, Store
+from .models import ClosedDay, Location, OpeningHours, PickupWindow, Store
 
 #: How long a process goes on using the version it last read (a page asks up to three times).
 RECHECK_SECONDS = 1.0
@@ -53,14 +53,15 @@ def version() -> str:
 
 
 def locations() -> list[Location]:
-    """Every location (stores as ``Store``), by id, each with its hours and closed days from
-    yesterday on prefetched. Treat them as read-only: they are shared by the process's requests."""
+    """Every location (stores as ``Store``), by id, each with its hours, pickup windows and
+    closed days from yesterday on prefetched. Treat them as read-only: they are shared by the process's requests."""
     version = _version()
     if _loaded.version != version or not version:
         yesterday = timezone.localdate() - dt.timedelta(days=1)
         rows = list(
             Location.objects.order_by("pk").prefetch_related(
                 "opening_hours",
+                "pickup_windows",
                 Prefetch("closed_days", queryset=ClosedDay.objects.filter(date__gte=yesterday)),
             )
         )
@@ -80,6 +81,6 @@ VERSION = CacheVersion("stores:directory-version", on_replace=forget)
 #: A receiver for what the signals below don't see (a bulk insert).
 changed = VERSION.changed
 
-for _model in (Location, Store, OpeningHours, ClosedDay):
+for _model in (Location, Store, OpeningHours, ClosedDay, PickupWindow):
     post_save.connect(changed, sender=_model, dispatch_uid=f"directory-save-{_model.__name__}")
     post_delete.connect(changed, sender=_model, dispatch_uid=f"directory-delete-{_model.__name__}")

@@ -62,6 +62,30 @@ def open_periods(location: Location, start: dt.datetime, days: int = SEARCH_DAYS
         )
 
 
+def pickup_periods(location: Location, start: dt.datetime, days: int):
+    """Yield (starts, ends) in store time when shoppers may collect, from the day of ``start``
+    on: the store's pickup windows, or its opening hours where it has set none."""
+    windows = location.pickup_windows.all()
+    if not windows:
+        yield from open_periods(location, start, days)
+        return
+    tz = zoneinfo.ZoneInfo(location.timezone)
+    by_day: dict[int, list] = {}
+    for window in windows:
+        by_day.setdefault(window.weekday, []).append(window)
+    closed = _closed_dates(location)
+    first = start.astimezone(tz).date()
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        if day in closed:
+            continue
+        for window in sorted(by_day.get(day.weekday(), ()), key=lambda w: w.starts):
+            yield (
+                dt.datetime.combine(day, window.starts, tzinfo=tz),
+                dt.datetime.combine(day, window.ends, tzinfo=tz),
+            )
+
+
 def opening_status(location: Location, now: dt.datetime | None = None) -> OpeningStatus:
     now = now or timezone.now()
     for opens, closes in open_periods(location, now):

@@ -54,6 +54,21 @@ class Location(models.Model):
     safety_buffer = models.PositiveIntegerField(
         _("safety buffer (units held back from sale)"), default=0
     )
+    pickups_per_hour = models.PositiveSmallIntegerField(
+        _("orders picked an hour"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "How many collect orders the store can pick in an hour. Set it to offer shoppers "
+            "pickup times; empty: each order gets the earliest ready time instead."
+        ),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("pickup time length (minutes)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StoreStaff", related_name="store_locations", blank=True
     )
@@ -132,6 +147,45 @@ class ClosedDay(models.Model):
 
     def __str__(self):
         return f"{self.location} closed {self.date}"
+
+
+class PickupWindow(models.Model):
+    """When shoppers may collect on a weekday, in store time (several a day: "10-12, 16-19").
+    A store with none offers pickup times through its opening hours."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="pickup_windows")
+    weekday = models.PositiveSmallIntegerField(choices=OpeningHours.Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["location", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts__lt=models.F("ends")), name="window_starts_before_end"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class PickupSlot(models.Model):
+    """One pickup time at a store, made when its first order books it: the row two checkouts
+    for the last place lock, one after the other (``apps.checkout.slots.book``)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="pickup_slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["location", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "starts_at"], name="one_slot_per_time")
+        ]
+
+    def __str__(self):
+        return f"{self.location} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class StoreStaff(models.Model):

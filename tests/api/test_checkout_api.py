@@ -16,7 +16,7 @@ from apps.order import statuses
 from apps.pickup import services as pickup
 from apps.profiles.models import Profile
 from tests.api.conftest import api_client, errors
-from tests.factories import StoreStaffFactory, UserFactory
+from tests.factories import ProductFactory, StoreStaffFactory, UserFactory, stock
 
 Order = get_model("order", "Order")
 URL = "/api/checkout/collect/"
@@ -97,6 +97,16 @@ def test_a_declined_payment_is_402_and_leaves_nothing_behind(shop, shopper, sett
     assert errors(response) == {"": "payment_declined"}
     assert not Order.objects.exists() and ats(shop) == 2
     assert not StockMovement.objects.filter(reason="allocation").exists()
+
+
+def test_a_product_without_a_price_is_refused_not_a_server_error(shop, shopper):
+    unpriced = ProductFactory(title="Unpriced Vase", upc="VASE-1")
+    stock(shop["leeds"], unpriced, 3, price=None)  # at the store only: no warehouse price
+    body = {"store": "leeds", "lines": [{"upc": "VASE-1"}]}
+    refused = api_client(shopper).post(URL, body, format="json")
+    assert refused.status_code == 422
+    assert "Unpriced Vase has no price" in refused.json()["errors"][0]["detail"]
+    assert not Order.objects.exists()
 
 
 def test_bad_requests_say_what_is_wrong(shop, shopper):
