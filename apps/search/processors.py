@@ -25,10 +25,12 @@ class ProductsToIndex:
 
     def __init__(self):
         self.ids: set[int] = set()
+        self.sent = False
 
     def __call__(self):
         from apps.search.tasks import update_product_index
 
+        self.sent = True
         ids = sorted(self.ids)
         for start in range(0, len(ids), BATCH):
             try:
@@ -48,7 +50,7 @@ def queue_products(product_ids, using: str = "default") -> None:
     if connection.in_atomic_block:
         # The commit hooks waiting on this transaction (Django drops them on a rollback).
         for _savepoints, hook, *_ in connection.run_on_commit:
-            if isinstance(hook, ProductsToIndex):
+            if isinstance(hook, ProductsToIndex) and not hook.sent:
                 hook.ids |= ids
                 return
     waiting = ProductsToIndex()
