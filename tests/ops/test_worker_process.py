@@ -85,8 +85,13 @@ def needs_redis():
 
 
 def database_url() -> str:
+    """This test run's database (pytest-django's test database), for a worker process."""
+    from urllib.parse import quote
+
     db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    auth = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{db['NAME']}"
 
 
 # --- 4. no broker, no worker ------------------------------------------------------------------
@@ -119,16 +124,19 @@ def test_a_worker_without_a_broker_refuses_to_start_and_says_what_to_set(env, tm
     assert "REDIS_URL" in out and "CELERY_BROKER_URL" in out
 
 
-def test_the_embedded_default_may_start_a_worker_of_its_own():
-    """Nothing set: tasks run in the web process; a worker there has nothing to refuse."""
-    conf = app.conf
-    assert (
-        broker_refusal(
-            type("Conf", (), {"broker_url": "memory://", "task_always_eager": True})(), environ={}
-        )
-        == ""
+def test_only_the_embedded_default_may_start_a_worker_on_the_memory_broker():
+    """Nothing set (tasks run in the web process): a worker there has nothing to refuse."""
+
+    def conf(broker, eager):
+        return type("Conf", (), {"broker_url": broker, "task_always_eager": eager})()
+
+    assert broker_refusal(conf("memory://", True), environ={}) == ""
+    assert broker_refusal(conf("redis://127.0.0.1:6379/0", False), environ={}) == ""
+    assert "REDIS_URL" in broker_refusal(conf("memory://", False), environ={})
+    assert "REDIS_URL" in broker_refusal(conf("memory://", True), environ={"REQUIRE_SERVICES": "1"})
+    assert "REDIS_URL" in broker_refusal(
+        conf("memory://", True), environ={"DJANGO_ENV": "production"}
     )
-    assert broker_refusal(conf, environ={}) == "" or not conf.broker_url.startswith("memory")
 
 
 # --- 5. SIGTERM -----------------------------------------------------------------------------
