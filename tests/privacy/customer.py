@@ -103,18 +103,20 @@ def text_columns() -> list[tuple[str, str]]:
 
 
 def rows_naming(*values: str) -> list[tuple[str, str, str]]:
-    """(table, column, value) of every cell that contains one of ``values`` (any case)."""
+    """(table, column, value) of a cell in each column that contains one of ``values`` (any
+    case): every text, character and JSON column of every table, read with raw SQL."""
     found = []
     cast = "::text" if connection.vendor == "postgresql" else ""
+    patterns = [f"%{value.lower()}%" for value in values]
     with connection.cursor() as cursor:
         for table, column in text_columns():
-            for value in values:
-                cursor.execute(
-                    f'SELECT "{column}"{cast} FROM "{table}" '
-                    f'WHERE LOWER("{column}"{cast}) LIKE %s LIMIT 1',
-                    [f"%{value.lower()}%"],
-                )
-                row = cursor.fetchone()
-                if row:
-                    found.append((table, column, str(row[0])[:80]))
+            cell = f'LOWER("{column}"{cast})'
+            cursor.execute(
+                f'SELECT "{column}"{cast} FROM "{table}" '
+                f"WHERE {' OR '.join([f'{cell} LIKE %s'] * len(patterns))} LIMIT 1",
+                patterns,
+            )
+            row = cursor.fetchone()
+            if row:
+                found.append((table, column, str(row[0])[:80]))
     return found
