@@ -301,7 +301,10 @@ class PostgresBackend(BaseSearchBackend):
                 or_, (Q(**{f"fields__{term.field}__contains": [jsonable(v)]}) for v in values), Q()
             ) or Q(pk__in=[])
         column = self._column(term.field)
-        value = self._typed(term.field, term.value, term.lookup)
+        try:
+            value = self._typed(term.field, term.value, term.lookup)
+        except (TypeError, ValueError):  # "abc" for a number: nothing has it
+            return Q(pk__in=[])
         lookup = {
             "content": "iexact" if isinstance(value, str) else "exact",
             "exact": "exact",
@@ -342,8 +345,8 @@ class PostgresBackend(BaseSearchBackend):
         """Oscar's and Haystack's narrowing strings: ``field:("a" OR "b")``,
         ``price:([0 TO 20] OR [60 TO *])``, ``django_ct:catalogue.product``."""
         match = NARROW.match(narrow.strip())
-        if match is None:
-            raise SearchBackendError(f"Cannot narrow by {narrow!r}")
+        if match is None:  # e.g. a field name with a space, typed into the address: nothing
+            return Q(pk__in=[])
         field = match.group(1) or match.group(3)
         values = (match.group(2) or match.group(4)).split(" OR ")
         return reduce(or_, (self._narrowed(field, v.strip()) for v in values), Q())

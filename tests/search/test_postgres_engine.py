@@ -134,3 +134,11 @@ def test_update_index_and_rebuild_index_fill_and_empty_the_postgres_index(pg_sea
     }
     call_command("clear_index", "--noinput", verbosity=0)
     assert not Document.objects.exists()
+
+
+def test_a_facet_typed_into_the_address_finds_nothing_rather_than_failing(shelf, client):
+    for facet in ["rating:abc", "a b:c", "nosuchfield:1", "category:x", 'product_class:") OR 1=1']:
+        response = client.get("/search/", {"q": "lamp", "selected_facets": facet})
+        assert response.status_code == 200, facet
+        assert response.context["paginator"].count == 0, facet
+    assert client.get("/search/", {"q": "lamp"}).context["paginator"].count == 2
