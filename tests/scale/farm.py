@@ -137,46 +137,24 @@ def answering(process: Process):
 
 
 def haproxy(binary: str, port: int, servers: dict[str, int], work: Path) -> Process:
-    """haproxy on ``port``, round robin over ``servers`` (name: port), naming the server that
-    answered in ``X-Served-By``. Its configuration is written in ``work``."""
+    """haproxy with the shop's own configuration (deploy/haproxy.cfg: round robin, probes on
+    /health/live, the answering server named in ``X-Served-By``), listening on ``port`` and
+    balancing over ``servers`` (name: port) on this machine. Its configuration is written in
+    ``work``."""
+    shipped = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    assert "bind :8000" in shipped and "\n    server web1 " in shipped
+    ours = [line for line in shipped.splitlines() if not line.startswith("    server ")]
+    ours += [f"    server {name} 127.0.0.1:{number}" for name, number in servers.items()]
     config = work / "haproxy.cfg"
-    config.write_text(
-        HAPROXY_CONFIG.format(
-            port=port,
-            servers="\n".join(
-                f"    server {name} 127.0.0.1:{server_port}"
-                for name, server_port in servers.items()
-            ),
-        )
-    )
+    config.write_text("\n".join(ours).replace("bind :8000", f"bind 127.0.0.1:{port}") + "\n")
     check = subprocess.run([binary, "-c", "-f", str(config)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     process = Process(
         "haproxy", [binary, "-db", "-f", str(config)], os.environ, work / "haproxy.log"
     )
-    wait_for(f"http://127.0.0.1:{port}/favicon.ico", process)
+    process.port = port
+    answering(process)
     return process
-
-
-HAPROXY_CONFIG = """\
-global
-    maxconn 256
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 120s
-    timeout server 120s
-
-frontend shop
-    bind 127.0.0.1:{port}
-    default_backend web
-
-backend web
-    balance roundrobin
-    http-response set-header X-Served-By %s
-{servers}
-"""
 
 
 def wait_for(url: str, process: Process, seconds: float = 120):

@@ -99,6 +99,15 @@ def transcript(visits) -> str:
     return "\n".join(lines)
 
 
+def report(name: str, visits):
+    """Print which process answered what, and keep it in test-results/scale/ (ignored)."""
+    table = transcript(visits)
+    print("\n" + table)
+    out = ROOT / "test-results" / "scale"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(table + "\n")
+
+
 def test_a_collect_checkout_hand_over_and_search_served_by_two_processes_in_turn(farm, shop):
     base = farm()
     lamp, leeds = shop["lamp"], shop["leeds"]
@@ -169,11 +178,7 @@ def test_a_collect_checkout_hand_over_and_search_served_by_two_processes_in_turn
     assert all(lamp.get_absolute_url() in page for page in found)
 
     in_order = shopper.visits[:-2] + clerk.visits + shopper.visits[-2:]  # as they were sent
-    table = transcript(in_order)
-    print("\n" + table)
-    out = ROOT / "test-results" / "scale"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "two-processes.txt").write_text(table + "\n")
+    report("two-processes.txt", in_order)
 
     served_in_turn(in_order)
     assert {served for *_, served in shopper.visits[-2:]} == {"web1", "web2"}  # search on both
@@ -202,5 +207,5 @@ def test_sign_in_lockouts_and_api_rate_limits_count_across_processes(farm, shop)
     statuses = [visitor.go(f"API stores ({n})", "/api/stores/")[0] for n in range(1, 7)]
     assert statuses == [200, 200, 200, 200, 429, 429]
 
-    print("\n" + transcript(visitor.visits))
+    report("two-processes-limits.txt", visitor.visits)
     served_in_turn(visitor.visits)
