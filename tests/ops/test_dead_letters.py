@@ -4,14 +4,17 @@ when, attempts); staff list them in the dashboard and send one again or dismiss 
 import smtplib
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.notifications.tasks import notify_shopper, send_pending_notifications
 from apps.ops.models import DeadLetter
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
-from config.celery import SEND_RETRY
+from config.celery import SEND_RETRY, app
+from tests.conftest import REQUIRE_SERVICES
 from tests.factories import StoreStaffFactory, UserFactory, pick_all
+from tests.ops.test_worker_process import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +133,41 @@ def test_dismiss_closes_it_without_sending(merchandiser, ready_message_failed, m
     assert mailoutbox == []
     page = merchandiser.get(reverse("dashboard:dead-letter-list"))
     assert "No failed tasks waiting." in page.content.decode()
+
+
+# --- on the real broker, with a worker ------------------------------------------------------
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A Celery worker in this process, consuming from the Redis broker named by REDIS_URL."""
+    if not settings.REDIS_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("REQUIRE_SERVICES=1 but REDIS_URL is not set")
+        pytest.skip("needs Redis: set REDIS_URL=redis://...")
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield app
+
+
+def test_a_task_failing_on_a_worker_is_recorded(worker):
+    result = send_pending_notifications.delay("not a number of minutes")
+    assert wait_for(lambda: DeadLetter.objects.filter(task_id=result.id).exists(), 60)
+    letter = DeadLetter.objects.get(task_id=result.id)
+    assert letter.task_name == "apps.notifications.tasks.send_pending_notifications"
+    assert letter.args == ["not a number of minutes"] and letter.attempts == 1
+    assert "TypeError" in letter.traceback
+
+
+def test_the_last_retry_failing_on_a_worker_is_recorded_with_its_attempts(order, mail_down, worker):
+    event = PickupEvent.objects.create(order=order, kind=PickupEvent.Kind.READY)
+    result = notify_shopper.apply_async(args=[event.pk], retries=SEND_RETRY["max_retries"])
+    assert wait_for(lambda: DeadLetter.objects.filter(task_id=result.id).exists(), 60)
+    letter = DeadLetter.objects.get(task_id=result.id)
+    assert letter.attempts == 9
+    assert letter.exception == "SMTPServerDisconnected: mail server down"
+    event.refresh_from_db()
+    assert event.notified_at is None

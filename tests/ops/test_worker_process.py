@@ -77,6 +77,11 @@ def wait_for(condition, seconds=60.0) -> bool:
     return False
 
 
+def logs(folder: Path) -> str:
+    """The workers' logs, for a failure's message."""
+    return "\n".join(f"--- {log.name}\n{log.read_text()}" for log in sorted(folder.glob("*.log")))
+
+
 def needs_redis():
     if not settings.REDIS_URL:
         if REQUIRE_SERVICES:
@@ -195,7 +200,7 @@ def test_a_worker_killed_while_sending_ready_leaves_it_to_the_next_which_sends_i
         app.conf.task_always_eager = False
         services.mark_ready(order=order, by=staff)  # commits, then queues the e-mail on Redis
         event = PickupEvent.objects.get(order=order, kind=PickupEvent.Kind.READY)
-        assert wait_for(sending.exists, 90), (tmp_path / "first.log").read_text()
+        assert wait_for(sending.exists, 90), logs(tmp_path)
         os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool, mid-send
         first.wait(timeout=30)
         killed_at = time.monotonic()
@@ -207,8 +212,8 @@ def test_a_worker_killed_while_sending_ready_leaves_it_to_the_next_which_sends_i
         time.sleep(max(0.0, 3.5 - (time.monotonic() - killed_at)))  # past the visibility timeout
         second = start_worker(tmp_path / "second.log", **env)
         assert wait_for(lambda: PickupEvent.objects.get(pk=event.pk).notified_at is not None, 90), (
-            tmp_path / "second.log"
-        ).read_text()
+            logs(tmp_path)
+        )
         # The sweeper finds nothing left to send, and a late duplicate finds it sent.
         assert notification_tasks.send_pending_notifications(older_than_minutes=0) == 0
         notification_tasks.notify_shopper.apply(args=[event.pk])
