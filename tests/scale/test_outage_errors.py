@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
 
-from config.errors import is_database_outage, service_unavailable
+from config.errors import is_database_outage, server_error, service_unavailable
 
 
 def django_error(kind, cause):
@@ -49,3 +49,21 @@ def test_the_api_is_answered_in_its_error_shape_with_retry_after():
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response["Content-Type"] == "application/json"
     assert b'"code": "service_unavailable"' in response.content
+
+
+@pytest.mark.django_db
+def test_an_outage_outside_any_view_asks_the_shopper_to_try_again():
+    """``handler500``: the database gone while the session or the basket is read, before a
+    view, is a 503 with Retry-After too; any other error stays Django's 500."""
+    lost = django_error(OperationalError, psycopg.errors.AdminShutdown("terminating connection"))
+    request = RequestFactory().get("/basket/")
+    try:
+        raise lost
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert b"Please try again" in response.content
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
