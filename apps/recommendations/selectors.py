@@ -112,6 +112,10 @@ def _bought_reason(row) -> str:
     return f"You bought it on {row.last_bought:%-d %b %Y}" if row.last_bought else "You bought it"
 
 
+def _because_reason(row) -> str:
+    return f"Because you bought {row.because.get_title()}" if row.because else "Picked for you"
+
+
 def for_shopper(*, user, store: Location | None, currency: str, limit: int = SHOWN) -> list:
     """The signed-in shopper's lists: "Buy again" and "Recommended for you" when they allowed
     personalisation (recommended for you falls back to what is popular when their purchases
@@ -140,8 +144,7 @@ def for_shopper(*, user, store: Location | None, currency: str, limit: int = SHO
         if again:
             shelves.append(Shelf(Kind.BUY_AGAIN, "Buy again", again[:limit]))
         for_you = [
-            _suggestion(r, f"Because you bought {r.because.get_title()}", store, currency)
-            for r in by_kind[Kind.FOR_YOU]
+            _suggestion(r, _because_reason(r), store, currency) for r in by_kind[Kind.FOR_YOU]
         ]
         bought = {s.product.pk for s in again}
         for_you += [

@@ -15,7 +15,8 @@
             type: "bar",
             data: {labels: labels, datasets: datasets},
             options: Object.assign({animation: false, responsive: true,
-                                    scales: {x: {beginAtZero: true}, y: {beginAtZero: true}}}, options || {})
+                                    scales: {x: {beginAtZero: true, ticks: {precision: 0}},
+                                             y: {beginAtZero: true, ticks: {precision: 0}}}}, options || {})
         });
         canvas.setAttribute("data-drawn", "1");
     }
@@ -30,7 +31,7 @@
     single("funnel", data.funnel, {indexAxis: "y"});
     draw("channels-chart", data.channels.labels, Object.keys(data.channels.series).map(function (name, i) {
         return {label: name, data: data.channels.series[name], backgroundColor: colours[i % colours.length]};
-    }), {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true}}});
+    }), {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}}});
     single("ready", data.ready);
     single("counter", data.counter);
 }());
