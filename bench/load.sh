@@ -12,7 +12,8 @@
 #     (import_stock), so that the run does not sell out;
 #   - gunicorn with production settings (LOAD_WORKERS sync workers, default 2 per core) and a
 #     Celery worker (the shoppers' e-mails go through Redis as in production);
-#   - Locust, headless, LOAD_USERS users (default 20) started LOAD_SPAWN_RATE a second (default 5)
+#   - Locust 2.47.0 (installed on first use into var/load/locust-venv, apart from the shop's
+#     .venv), headless, LOAD_USERS users (default 20) started LOAD_SPAWN_RATE a second (default 5)
 #     for LOAD_SECONDS seconds (default 60), its CSV files in var/load/.
 #
 # Then: check_stock_ledger (every record equals its ledger), the oversell check (no stock record
@@ -21,7 +22,10 @@
 #
 # Env: LOAD_SECONDS (60), LOAD_USERS (20), LOAD_SPAWN_RATE (5), LOAD_PRODUCTS (500), LOAD_STOCK
 #   (1000), LOAD_WORKERS (2 x cores), LOAD_PORT (8741), LOAD_DATABASE_URL, LOAD_REDIS_URL,
-#   SKIP_SETUP=1 (keep the database of the last run: no drop, no demo load, no stock feed).
+#   LOCUST_VENV (var/load/locust-venv),
+#   SKIP_SETUP=1 (keep the database of the last run: no drop, no demo load, no stock feed),
+#   LOAD_COMMIT (serve that commit, e.g. HEAD, from a copy in var/load/src made with git archive,
+#   instead of the working tree: a tree others are changing meanwhile stays out of the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,9 +43,15 @@ WORK=$ROOT/var/load
 BASE=http://127.0.0.1:$PORT
 step() { echo "[load $(date -u +%T)] $*" >&2; }
 
-if [ ! -x "$ROOT/.venv/bin/locust" ]; then
-  step "Locust is not installed: .venv/bin/pip install 'locust==2.47.0'"
-  "$ROOT/.venv/bin/pip" install --quiet 'locust==2.47.0'
+# Locust in a virtualenv of its own: it brings brotli (through geventhttpclient), and with brotli
+# installed whitenoise's collectstatic compresses every file with Brotli too (20 times slower).
+LOCUST_VENV=${LOCUST_VENV:-$WORK/locust-venv}
+mkdir -p "$WORK"
+if [ ! -x "$LOCUST_VENV/bin/locust" ]; then
+  step "Locust 2.47.0 into $LOCUST_VENV"
+  python3 -m venv "$LOCUST_VENV"
+  "$LOCUST_VENV/bin/pip" install --quiet --disable-pip-version-check 'locust==2.47.0' \
+    >"$WORK/locust-install.log" 2>&1 || { cat "$WORK/locust-install.log"; exit 1; }
 fi
 
 # The shop as production runs it (README "Deploying"), on this run's own database and Redis.
@@ -54,6 +64,12 @@ export CELERY_BEAT_SCHEDULE_FILENAME=$WORK/celerybeat-schedule
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export SMS_BACKEND=apps.notifications.sms.LocmemBackend
 mkdir -p "$WORK"
+if [ -n "${LOAD_COMMIT:-}" ]; then
+  rm -rf "$WORK/src" && mkdir -p "$WORK/src"
+  git archive "$LOAD_COMMIT" | tar -x -C "$WORK/src"
+  step "serving commit $(git rev-parse --short "$LOAD_COMMIT") (a copy in var/load/src)"
+  cd "$WORK/src"  # Python finds the copy's apps and config before the project's own
+fi
 sql() { psql "$DB_URL" -qAt "$@"; }
 
 step "machine: $(nproc) cores; load before the run:$(uptime | sed 's/.*load average//')"
@@ -107,7 +123,7 @@ done
 
 step "Locust: $USERS users, $RATE a second, ${SECONDS_} s"
 locust_status=0
-"$ROOT/.venv/bin/locust" -f bench/locustfile.py --headless --host "$BASE" \
+"$LOCUST_VENV/bin/locust" -f "$ROOT/bench/locustfile.py" --headless --host "$BASE" \
   --users "$USERS" --spawn-rate "$RATE" --run-time "${SECONDS_}s" --stop-timeout 15 \
   --csv "$WORK/locust" --only-summary --loglevel WARNING >"$WORK/locust.log" 2>&1 || locust_status=$?
 step "load after the run:$(uptime | sed 's/.*load average//')"

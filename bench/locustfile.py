@@ -1,5 +1,5 @@
-"""A shop day under load, for Locust (``bench/load.sh`` runs it against gunicorn; or by hand:
-``.venv/bin/locust -f bench/locustfile.py --host http://127.0.0.1:8000``).
+"""A shop day under load, for Locust (``bench/load.sh`` runs it against gunicorn; or by hand, with
+the tokens below: ``var/load/locust-venv/bin/locust -f bench/locustfile.py --host URL``).
 
 Who comes, weighted like a real day (most people browse):
 
@@ -198,14 +198,18 @@ class WebBuyer(Shopper):
             "checkout: as guest",
         ) as r:
             self.expect(r, 302, "/checkout/fulfilment/")
-        self.client.get("/checkout/fulfilment/", name="checkout: collect step")
-        with self.post_form(
-            "/checkout/fulfilment/",
-            {"method": "collect", "store": self.store, "name": f"Load Shopper {n}"},
-            "checkout: choose the store",
-        ) as r:
+        step = self.client.get("/checkout/fulfilment/", name="checkout: collect step").text
+        choice = {"method": "collect", "store": self.store, "name": f"Load Shopper {n}"}
+        # A store that takes pickup times asks for one: the first it offers.
+        time = re.search(rf'name="time_{self.store}"[^>]*>\s*<option value="([^"]+)"', step)
+        if time:
+            choice[f"time_{self.store}"] = time.group(1)
+        with self.post_form("/checkout/fulfilment/", choice, "checkout: choose the store") as r:
             if r.status_code == 200 and "does not have everything" in r.text:
                 refused(r, "sold out")
+                return self.start_again()
+            if r.status_code == 200 and re.search(r"just filled up|no pickup times left", r.text):
+                refused(r, "pickup times full")
                 return self.start_again()
             self.expect(r, 302)
         self.client.get("/checkout/preview/", name="checkout: review")
