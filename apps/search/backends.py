@@ -20,7 +20,8 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.fields.json import KT
@@ -51,7 +52,13 @@ class KeptAnswers:
     """Keeps a backend's search answers per query and index version; a write replaces the
     version."""
 
+    #: Whether answers are kept in a cache of this process only (local memory). Not for an
+    #: index other processes write: the version they replace would not be seen here.
+    kept_in_local_memory = True
+
     def search(self, query_string, **kwargs):
+        if not self.kept_in_local_memory and isinstance(caches["default"], LocMemCache):
+            return super().search(query_string, **kwargs)
         asked = (type(self).__name__, self.connection_alias, query_string, kwargs)
         key = f"search:answer:{VERSION.current()}:{digest(asked)}"
         answer = cache.get(key)
@@ -453,7 +460,9 @@ def jsonable(value):
 
 
 class PostgresSearchBackend(KeptAnswers, PostgresBackend):
-    pass
+    """Answers kept only in a shared cache (Redis): a worker's index write is seen at once."""
+
+    kept_in_local_memory = False
 
 
 class PostgresEngine(BaseEngine):

@@ -142,3 +142,14 @@ def test_a_facet_typed_into_the_address_finds_nothing_rather_than_failing(shelf,
         assert response.status_code == 200, facet
         assert response.context["paginator"].count == 0, facet
     assert client.get("/search/", {"q": "lamp"}).context["paginator"].count == 2
+
+
+def test_without_a_shared_cache_every_search_asks_postgresql(
+    shelf, settings, django_assert_num_queries
+):
+    # Another process (a worker) may have changed the index: a version kept in this process's
+    # memory would not say so.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert len(list(SearchQuerySet().auto_query("lamp")[:5])) == 2
