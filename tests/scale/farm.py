@@ -122,9 +122,10 @@ class Process:
 
 def gunicorn(name: str, port: int, env: dict, work: Path, *, wait: bool = True) -> Process:
     """One gunicorn master with one worker on ``port``, answering when this returns (unless
-    ``wait`` is false: then call ``answering``)."""
+    ``wait`` is false: then call ``answering``). The worker has a few threads, so that
+    haproxy's probes of /health/live are answered while a slow request is in hand."""
     args = [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    args += ["--workers", "1", "--timeout", "120", "--log-level", "warning"]
+    args += ["--workers", "1", "--threads", "4", "--timeout", "120", "--log-level", "warning"]
     process = Process(name, args, env, work / f"{name}.log")
     process.port = port
     if wait:
