@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from apps.profiles import phones
@@ -37,8 +39,13 @@ class FulfilmentForm(forms.Form):
         Consent.PERSONALISATION: "Suggest products from what I buy online and in store",
     }
 
-    def __init__(self, *args, stores_with_everything=(), offer_consents=(), **kwargs):
+    def __init__(
+        self, *args, stores_with_everything=(), offer_consents=(), pickup_times=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        #: {store code: [Slot]}: the stores that offer pickup times, each asks for one
+        #: (its own field, "time_<code>", so each store's choice sits beside it).
+        self.pickup_times = pickup_times or {}
         for channel in offer_consents:  # the ones not given yet
             self.fields[f"consent_{channel}"] = forms.BooleanField(
                 required=False, label=self.CONSENTS[channel]
@@ -75,4 +82,25 @@ class FulfilmentForm(forms.Form):
                 raise forms.ValidationError(
                     "Choose a store that has everything in your basket, or choose home delivery."
                 )
+            if data.get("store"):
+                data["slot"] = self._chosen_time(data["store"])
         return data
+
+    def _chosen_time(self, store):
+        """The pickup time chosen at a store that offers them (None where it offers none)."""
+        times = self.pickup_times.get(store.code)
+        if times is None:
+            return None
+        chosen = self.data.get(f"time_{store.code}", "")
+        try:
+            when = dt.datetime.fromisoformat(chosen)
+        except ValueError:
+            when = None
+        match = next((t for t in times if t.starts_at == when), None) if when else None
+        if match is None:
+            self.add_error(
+                None,
+                f"Choose when you will collect from {store.name}: "
+                + ("that time has just filled up." if chosen else "pick one of its times."),
+            )
+        return match

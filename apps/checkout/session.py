@@ -37,7 +37,7 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
         ctx = super().get_context_data(**kwargs)
         store = ctx["collect_location"] = self.get_collect_location()
         if store is not None:
-            ctx["ready_at"] = ready_time(store)
+            ctx["ready_at"] = self.checkout_session.pickup_slot() or ready_time(store)
             ctx["collector"] = self.checkout_session.collector()
         ctx["payment_gateway_name"] = gateway().name
         return ctx

@@ -56,20 +56,37 @@ def places_per_slot(store: Location) -> int:
 
 
 def pickup_slots(store: Location, *, now: dt.datetime | None = None, days: int | None = None):
-    """The pickup times a shopper can choose now, earliest first, full ones left out."""
-    if not offers_slots(store):
-        return []
+    """The pickup times a shopper can choose now at this store, earliest first, full ones
+    left out."""
+    return pickup_slots_at([store], now=now, days=days).get(store.pk, [])
+
+
+def pickup_slots_at(stores, *, now: dt.datetime | None = None, days: int | None = None):
+    """``pickup_slots`` of several stores in two queries, whatever their number: {store id:
+    times} for the stores that offer times."""
     now = now or timezone.now()
-    times = _times(store, now, days or settings.PICKUP_SLOT_DAYS)
+    days = days or settings.PICKUP_SLOT_DAYS
+    times = {s.pk: _times(s, now, days) for s in stores if offers_slots(s)}
+    times = {pk: t for pk, t in times.items() if t}
     if not times:
-        return []
-    booked, waiting = _taken(store, times[0][0], times[-1][0])
+        return {}
+    first = min(t[0][0] for t in times.values())
+    last = max(t[-1][0] for t in times.values())
+    booked, waiting = _taken(list(times), first, last)
+    return {
+        store.pk: _open(store, times[store.pk], booked, waiting.get(store.pk, 0))
+        for store in stores
+        if store.pk in times
+    }
+
+
+def _open(store: Location, times, booked: dict, waiting: int) -> list[Slot]:
     # The store picks the waiting orders first: what it can't within the lead time fills the
     # earliest slots.
     waiting = max(0, waiting - store.pickups_per_hour * store.lead_time_minutes // 60)
     places, slots = places_per_slot(store), []
     for starts, ends in times:
-        taken = booked.get(starts, 0)
+        taken = booked.get((store.pk, starts), 0)
         queued = min(max(0, places - taken), waiting)
         waiting -= queued
         if taken + queued < places:
@@ -100,20 +117,29 @@ def _exists(moment: dt.datetime) -> bool:
     return there_and_back.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
-def _taken(store: Location, first: dt.datetime, last: dt.datetime) -> tuple[dict, int]:
-    """Orders booked in each slot from ``first`` to ``last`` (by start), and orders waiting
-    to be picked without a time: two queries, each on an index, however long the store's
-    history of orders."""
-    booked = dict(
-        PickupSlot.objects.filter(location=store, starts_at__gte=first, starts_at__lte=last)
+def _taken(store_ids: list[int], first: dt.datetime, last: dt.datetime):
+    """Orders booked in each slot from ``first`` to ``last`` ({(store id, start): n}), and
+    orders waiting to be picked without a time ({store id: n}): two queries, each on an index,
+    however long the stores' history of orders."""
+    booked = {
+        (location_id, starts_at): n
+        for location_id, starts_at, n in PickupSlot.objects.filter(
+            location_id__in=store_ids, starts_at__gte=first, starts_at__lte=last
+        )
         .annotate(n=Count("orders", filter=~Q(orders__status=statuses.CANCELLED)))
-        .values_list("starts_at", "n")
+        .values_list("location_id", "starts_at", "n")
+    }
+    waiting = dict(
+        Order.objects.filter(
+            pickup_location_id__in=store_ids,
+            status__in=(statuses.PLACED, statuses.PICKING),
+            pickup_slot__isnull=True,
+        )
+        .order_by()
+        .values("pickup_location_id")
+        .annotate(n=Count("pk"))
+        .values_list("pickup_location_id", "n")
     )
-    waiting = Order.objects.filter(
-        pickup_location=store,
-        status__in=(statuses.PLACED, statuses.PICKING),
-        pickup_slot__isnull=True,
-    ).count()
     return booked, waiting
 
 

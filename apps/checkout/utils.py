@@ -1,3 +1,5 @@
+import datetime as dt
+
 from oscar.apps.checkout import utils
 
 
@@ -23,9 +25,13 @@ class CheckoutSessionData(utils.CheckoutSessionData):
     def _get(self, namespace, key, default=None):
         return self.request.session.get(self.SESSION_KEY, {}).get(namespace, {}).get(key, default)
 
-    def collect_at(self, location_id: int, *, name: str = "", phone: str = "") -> None:
+    def collect_at(
+        self, location_id: int, *, name: str = "", phone: str = "", slot: str = ""
+    ) -> None:
+        """``slot``: the chosen pickup time's start, ISO 8601 ("" where none was chosen)."""
         self._set("fulfilment", "collect_location_id", location_id)
         self._set("fulfilment", "collector", {"name": name, "phone": phone})
+        self._set("fulfilment", "slot", slot)
         self.use_shipping_method("collect-in-store")
         self.reset_shipping_data_for_collect()
 
@@ -39,6 +45,10 @@ class CheckoutSessionData(utils.CheckoutSessionData):
 
     def collector(self) -> dict:
         return self._get("fulfilment", "collector", {"name": "", "phone": ""})
+
+    def pickup_slot(self) -> dt.datetime | None:
+        chosen = self._get("fulfilment", "slot", "")
+        return dt.datetime.fromisoformat(chosen) if chosen else None
 
     def collect_location_id(self) -> int | None:
         return self._get("fulfilment", "collect_location_id")

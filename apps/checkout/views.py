@@ -23,7 +23,7 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
 
-from . import services
+from . import services, slots
 from .forms import FulfilmentForm
 from .session import CheckoutSessionMixin
 
@@ -77,8 +77,11 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
                 line.product_id: line.product.get_title()
                 for line in self.request.basket.all_lines()
             }
+            stocked = [o.store for o in self._options if o.has_everything]
+            times = slots.pickup_slots_at(stocked)  # the stores that offer pickup times
             for option in self._options:
                 option.ready_at = ready_time(option.store) if option.has_everything else None
+                option.pickup_times = times.get(option.store.pk)
                 option.short_lines = [
                     ShortLine(titles[product_id], has, wanted[product_id])
                     for product_id, has in option.short
@@ -88,6 +91,9 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["stores_with_everything"] = [o.store for o in self.get_options() if o.has_everything]
+        kwargs["pickup_times"] = {
+            o.store.code: o.pickup_times for o in self.get_options() if o.pickup_times is not None
+        }
         if self.request.user.is_authenticated:
             answers = consent.current(self.request.user)
             kwargs["offer_consents"] = [code for code, given in answers.items() if not given]
@@ -126,10 +132,12 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         basket = self.request.basket
         if form.cleaned_data["method"] == FulfilmentForm.COLLECT:
             store = form.cleaned_data["store"]
+            slot = form.cleaned_data["slot"]
             session.collect_at(
                 store.pk,
                 name=form.cleaned_data["name"].strip(),
                 phone=form.cleaned_data["phone"],
+                slot=slot.starts_at.isoformat() if slot else "",
             )
             services.bind_basket(basket, store)
             if form.cleaned_data["keep_phone"] and self.request.user.is_authenticated:
@@ -204,7 +212,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 order_number=order_number,
                 shipping_address=shipping_address,
                 billing_address=billing_address,
-                pickup=services.Pickup(store, collector["name"], collector["phone"])
+                pickup=services.Pickup(
+                    store,
+                    collector["name"],
+                    collector["phone"],
+                    slot=self.checkout_session.pickup_slot(),
+                )
                 if store is not None
                 else None,
                 guest_email=(order_kwargs or {}).get("guest_email", ""),

@@ -14,6 +14,12 @@ from apps.checkout import slots
 from apps.checkout.services import CheckoutRefused, place_collect_order
 from apps.order import statuses
 from apps.stores.models import ClosedDay, PickupWindow
+from tests.checkout.conftest import (
+    add_to_basket,
+    choose_collect,
+    place_order,
+    start_guest_checkout,
+)
 from tests.factories import (
     LocationFactory,
     OrderFactory,
@@ -125,7 +131,7 @@ WEDNESDAY_7AM = london(dt.date(2026, 11, 25), 7)
 @pytest.fixture
 def lamp(leeds):
     lamp = ProductFactory(title="Desk Lamp")
-    stock(LocationFactory(code="web", kind="warehouse"), lamp, 0)  # its price
+    stock(LocationFactory(code="web", kind="warehouse"), lamp, 5)  # its price
     stock(leeds, lamp, 100)
     return lamp
 
@@ -231,3 +237,23 @@ def test_twenty_checkouts_for_a_time_with_five_places_place_five_orders(postgres
     assert outcomes.count("ok") == 5 and outcomes.count("full") == 15
     assert Order.objects.filter(pickup_slot__starts_at=when).count() == 5
     assert Order.objects.count() == 5  # the refused ones left nothing behind
+
+
+@time_machine.travel(WEDNESDAY_7AM, tick=False)
+def test_a_web_shopper_chooses_a_pickup_time_and_the_order_keeps_it(leeds, lamp, client):
+    add_to_basket(client, lamp)
+    start_guest_checkout(client)
+    page = client.get(reverse("checkout:fulfilment")).content.decode()
+    assert 'name="time_leeds"' in page and "Wed 25 Nov, 10:00–11:00" in page
+    no_time = choose_collect(client, "leeds")
+    assert "Choose when you will collect from Omnishop Leeds" in no_time.content.decode()
+    eleven = london(WEDNESDAY_7AM.date(), 11)
+    chosen = client.post(
+        reverse("checkout:fulfilment"),
+        {"method": "collect", "store": "leeds", "name": "Ann Other", "time_leeds": eleven},
+    )
+    assert chosen.status_code == 302
+    assert "11:00" in client.get(reverse("checkout:preview")).content.decode()
+    assert place_order(client)["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert order.ready_by == eleven and order.pickup_slot.starts_at == eleven

@@ -26,6 +26,7 @@ STORE = {
     "lead_time_minutes": "60",
     "holding_days": "5",
     "safety_buffer": "1",
+    "slot_minutes": "60",
 }
 
 
@@ -42,6 +43,31 @@ def formset(prefix, rows, initial=0):
 
 
 WEEK = [{"weekday": str(day), "opens": "09:00", "closes": "17:30"} for day in range(6)]
+STORE.update(formset("windows", []))  # no pickup windows: pickup times follow the hours
+
+
+def test_a_merchandiser_sets_a_picking_rate_and_pickup_windows(merchandiser, shop):
+    data = {
+        **STORE,
+        "pickups_per_hour": "12",
+        "slot_minutes": "30",
+        **formset("hours", WEEK),
+        **formset("windows", [{"weekday": "5", "starts": "10:00", "ends": "12:00"}]),
+        **formset("closed", []),
+        **formset("staff", []),
+    }
+    assert merchandiser.post(reverse("dashboard:store-create"), data).status_code == 302
+    store = Location.objects.get(code="bath")
+    assert (store.pickups_per_hour, store.slot_minutes) == (12, 30)
+    assert str(store.pickup_windows.get()) == "Saturday 10:00-12:00"
+    backwards = [{"weekday": "5", "starts": "12:00", "ends": "10:00"}]
+    response = merchandiser.post(
+        reverse("dashboard:store-create"),
+        {**data, "code": "wells", **formset("windows", backwards)},
+    )
+    assert response.status_code == 400
+    assert "A pickup window must end after it starts." in response.content.decode()
+    assert not Location.objects.filter(code="wells").exists()
 
 
 def test_a_merchandiser_opens_a_store_with_its_hours_and_a_closed_day(merchandiser):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from apps.stores.models import ClosedDay, Location, OpeningHours, StoreStaff
+from apps.stores.models import ClosedDay, Location, OpeningHours, PickupWindow, StoreStaff
 
 
 class StoreForm(forms.ModelForm):
@@ -26,6 +26,8 @@ class StoreForm(forms.ModelForm):
             "lead_time_minutes",
             "holding_days",
             "safety_buffer",
+            "pickups_per_hour",
+            "slot_minutes",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -52,6 +54,27 @@ class HoursForm(forms.ModelForm):
 
 HoursFormSet = inlineformset_factory(
     Location, OpeningHours, form=HoursForm, extra=0, max_num=7, can_delete=True
+)
+
+
+class WindowForm(forms.ModelForm):
+    class Meta:
+        model = PickupWindow
+        fields = ["weekday", "starts", "ends"]
+        widgets = {
+            "starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["starts"] >= data["ends"]:
+            raise forms.ValidationError("A pickup window must end after it starts.")
+        return data
+
+
+WindowFormSet = inlineformset_factory(
+    Location, PickupWindow, form=WindowForm, extra=2, can_delete=True
 )
 ClosedDayFormSet = inlineformset_factory(
     Location,

@@ -15,7 +15,7 @@ from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.services import CodeTaken, open_location
 
-from .forms import ClosedDayFormSet, HoursFormSet, StaffFormSet, StoreForm
+from .forms import ClosedDayFormSet, HoursFormSet, StaffFormSet, StoreForm, WindowFormSet
 
 COLUMNS = ["store", "median_minutes_to_ready", "median_hours_to_collect", *reports.COLUMNS[1:]]
 
@@ -82,32 +82,41 @@ class StoreEditView(TemplateView):
         return (
             StoreForm(data, instance=store),
             hours,
+            WindowFormSet(data, instance=store, prefix="windows"),
             ClosedDayFormSet(data, instance=store, prefix="closed"),
             StaffFormSet(data, instance=store, prefix="staff"),
         )
 
+    @staticmethod
+    def context(store, form, hours, windows, closed, staff) -> dict:
+        return {
+            "store": store,
+            "form": form,
+            "hours": hours,
+            "windows": windows,
+            "closed": closed,
+            "staff": staff,
+        }
+
     def get(self, request, *args, **kwargs):
         store = self.get_store()
-        form, hours, closed, staff = self.forms(store)
         return self.render_to_response(
-            self.get_context_data(store=store, form=form, hours=hours, closed=closed, staff=staff)
+            self.get_context_data(**self.context(store, *self.forms(store)))
         )
 
     def post(self, request, *args, **kwargs):
         store = self.get_store()
-        form, hours, closed, staff = self.forms(store, request.POST)
-        if all([form.is_valid(), hours.is_valid(), closed.is_valid(), staff.is_valid()]):
+        form, *formsets = self.forms(store, request.POST)
+        if all([form.is_valid(), *(f.is_valid() for f in formsets)]):
             try:
                 with transaction.atomic():
-                    store = self.save(store, form, hours, closed, staff)
+                    store = self.save(store, form, *formsets)
             except CodeTaken as exc:
                 form.add_error("code", str(exc))
             else:
                 messages.success(request, f"{store.name} saved.")
                 return redirect("dashboard:store-edit", code=store.code)
-        context = self.get_context_data(
-            store=store, form=form, hours=hours, closed=closed, staff=staff
-        )
+        context = self.get_context_data(**self.context(store, form, *formsets))
         return self.render_to_response(context, status=400)
 
     def save(self, store, form, *formsets):
