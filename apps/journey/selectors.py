@@ -135,6 +135,16 @@ class JourneyFigures:
         made = self.ready.measured if self.ready else 0
         return round(100 * self.on_time / made, 1) if made else None
 
+    @property
+    def ready_median_words(self) -> str:
+        """The median against the promise in words: "2.5 min late", "10.0 min early"."""
+        median = self.ready.median if self.ready else None
+        if median is None:
+            return ""
+        if median == 0:
+            return "on the promised time"
+        return f"{abs(median)} min {'late' if median > 0 else 'early'}"
+
     def chart_data(self) -> dict:
         """Each figure as the dashboard's charts draw it (the tables beside them say the same)."""
         series = {"Collect": [w.collect for w in self.weeks], "Till": [w.till for w in self.weeks]}

@@ -23,7 +23,7 @@ def test_the_page_and_each_csv_say_the_seeded_figures(fortnight, merchandiser):
     html = " ".join(page.content.decode().split())
     assert "<strong>Omnishop Leeds</strong>, 2 Nov 2026 to 15 Nov 2026." in html
     assert '<th scope="row">Collect checkout</th><td>5</td>' in html
-    assert "<strong>50.0%</strong> ready on time (2 of 4)" in html
+    assert "<strong>50.0%</strong> ready on time (2 of 4); median 2.5 min late." in html
     assert '<canvas id="funnel-chart"' in html and 'id="journey-chart-data"' in html
 
     funnel = rows(merchandiser.get(reverse("dashboard:journey-csv", args=["funnel"]), SPAN))
