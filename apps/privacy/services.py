@@ -124,6 +124,8 @@ def write_archive(who: Person, target) -> dict[str, int]:
 def export_to_file(*, email: str, output: str | Path, via: str, by=None) -> dict[str, int]:
     """The command's export: the archive written to ``output``, recorded in the audit log."""
     who = selectors.person(email)
+    if "@" not in (email or ""):
+        raise NoSuchPerson(f"{email!r} is not an e-mail address.")
     if not selectors.exists(who):
         raise NoSuchPerson(f"No account and no order has the e-mail address {email!r}.")
     counts = write_archive(who, output)
@@ -139,7 +141,10 @@ def archive_storage() -> FileSystemStorage:
 def request_export(*, user) -> ExportArchive:
     """A customer asked for their data: an archive to build (on Celery, by ``build_export``).
     An export already being prepared is returned instead of a second one."""
-    pending = ExportArchive.objects.filter(user=user, state=ExportArchive.State.PENDING).first()
+    lost = timezone.now() - dt.timedelta(hours=1)  # a build never run (broker down) is retried
+    pending = ExportArchive.objects.filter(
+        user=user, state=ExportArchive.State.PENDING, created_at__gte=lost
+    ).first()
     return pending or ExportArchive.objects.create(user=user)
 
 
@@ -256,6 +261,8 @@ def erase(*, email: str, via: str, by=None) -> dict[str, int]:
     transaction; the orders, their lines, taxes and money stay (the accounts need them), with
     nobody's name on them. Refused (ErasureRefused, nothing changed) while an order is open."""
     who = selectors.person(email)
+    if "@" not in (email or ""):
+        raise NoSuchPerson(f"{email!r} is not an e-mail address.")
     if not selectors.exists(who):
         raise NoSuchPerson(f"No account and no order has the e-mail address {email!r}.")
     with transaction.atomic():

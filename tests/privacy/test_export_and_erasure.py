@@ -127,3 +127,14 @@ def test_an_unknown_email_is_refused_by_both_commands(db, tmp_path):
     with pytest.raises(CommandError, match="nobody@example.org"):
         call_command("export_customer", "nobody@example.org", output=str(tmp_path / "x.zip"))
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_something_that_is_not_an_email_names_nobody(db, tmp_path):
+    UserFactory(email="", username="no-email")  # an account without an address is not ""'s
+    OrderFactory(channel="store")  # a till sale without a receipt e-mail either
+    for typed in ("", "   ", "no-email"):
+        with pytest.raises(CommandError, match="is not an e-mail address"):
+            call_command("erase_customer", typed, "--yes")
+        with pytest.raises(CommandError, match="is not an e-mail address"):
+            call_command("export_customer", typed, output=str(tmp_path / "x.zip"))
+    assert not AuditEntry.objects.exists()
