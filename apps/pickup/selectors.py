@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -48,7 +49,31 @@ def collect_by(order) -> dt.datetime | None:
     )
     if ready_at is None:
         return None
-    return ready_at + dt.timedelta(days=order.pickup_location.holding_days)
+    return hold_ends(order, ready_at)
+
+
+def hold_ends(order, ready_at: dt.datetime) -> dt.datetime:
+    """The end of the store's holding days after ``ready_at``, and of any the shopper added."""
+    return ready_at + dt.timedelta(
+        days=order.pickup_location.holding_days + order.hold_extension_days
+    )
+
+
+def extension_refused(order, *, due: dt.datetime | None, now: dt.datetime) -> str:
+    """Why the shopper may not keep this order longer now ("" if they may): only a ready
+    order, once, before its collect-by time ``due``."""
+    if settings.PICKUP_HOLD_EXTENSION_DAYS < 1:
+        return "This shop does not keep orders longer than the store's holding days."
+    if order.status not in statuses.PICKUP_ACTIONS["extend"] or due is None:
+        return f"Order {order.number} is {order.status}: only a ready order can be kept longer."
+    if order.hold_extended_at is not None:
+        return (
+            f"Order {order.number} was kept {order.hold_extension_days} more days already: "
+            "a hold can be extended only once."
+        )
+    if now >= due:
+        return f"Order {order.number} was due to be collected by {due:%d %b %H:%M}: too late to keep it longer."
+    return ""
 
 
 #: The states in which a shopper may still cancel their own pickup order: before the store
@@ -63,6 +88,7 @@ SHOPPER_LABELS = {
     PickupEvent.Kind.READY: "Ready for collection",
     PickupEvent.Kind.READY_RESENT: "We sent the ready message again",
     PickupEvent.Kind.REMINDED: "Reminded to collect",
+    PickupEvent.Kind.HOLD_EXTENDED: "You asked the store to keep it longer",
     PickupEvent.Kind.ARRIVED: "You told the store you were here",
     PickupEvent.Kind.HANDED_OVER: "Collected",
     PickupEvent.Kind.NOT_COLLECTED: "Not collected: back on sale",
@@ -95,6 +121,9 @@ class CollectPanel:
     arrival_note: str
     can_arrive: bool
     can_cancel: bool
+    can_extend: bool = False  # keep it longer (once): the button shows
+    hold_extended: bool = False  # kept longer already (no second time)
+    extension_days: int = 0  # the days the button adds, or were added
 
 
 def _shopper_detail(event: PickupEvent) -> str:
@@ -103,6 +132,9 @@ def _shopper_detail(event: PickupEvent) -> str:
         return f"{event.quantity} × {title}, £{event.refund} to be refunded"
     if event.kind == PickupEvent.Kind.ARRIVED:
         return event.detail.get("note", "")
+    if event.kind == PickupEvent.Kind.HOLD_EXTENDED:
+        days = event.detail.get("days", 0)
+        return f"{days} more day{'s' if days != 1 else ''}"
     if event.kind in (PickupEvent.Kind.CANCELLED, PickupEvent.Kind.NOT_COLLECTED):
         reason = reasons.for_shopper(event.detail)
         refund = f"£{event.refund} to be refunded" if event.refund else ""
@@ -134,17 +166,24 @@ def collect_panel(order) -> CollectPanel | None:
                 )
             )
     ready = order.status == statuses.READY
+    due = hold_ends(order, ready_at) if ready and ready_at else None
+    extended = order.hold_extended_at is not None
     return CollectPanel(
         store=store,
         status=order.status,
         pickup_code=pickup_codes.display(order.pickup_code) if order.pickup_code_is_live else "",
         ready_by=order.ready_by if order.status in (statuses.PLACED, statuses.PICKING) else None,
-        collect_by=ready_at + dt.timedelta(days=store.holding_days) if ready and ready_at else None,
+        collect_by=due,
         timeline=timeline,
         arrived_at=arrival.created_at if ready and arrival else None,
         arrival_note=arrival.detail.get("note", "") if ready and arrival else "",
         can_arrive=ready and arrival is None,
         can_cancel=order.status in SHOPPER_CANCELLABLE,
+        can_extend=not extension_refused(order, due=due, now=timezone.now()),
+        hold_extended=extended,
+        extension_days=(
+            order.hold_extension_days if extended else settings.PICKUP_HOLD_EXTENSION_DAYS
+        ),
     )
 
 
@@ -175,23 +214,31 @@ def store_orders(store: Location) -> QuerySet:
     )
 
 
+def reminded_for_now(order, reminded_at: dt.datetime | None) -> bool:
+    """Whether the last reminder (at ``reminded_at``) is for the order's current collect-by
+    time: one sent before the shopper kept it longer was for the old one."""
+    if reminded_at is None:
+        return False
+    return order.hold_extended_at is None or reminded_at > order.hold_extended_at
+
+
 def waiting_for_collection() -> list:
-    """Every store's ready orders, each with ``collect_by`` (when its holding days end) and
-    ``reminded``, soonest first (one query)."""
+    """Every store's ready orders, each with ``collect_by`` (when its holding days end, with
+    any the shopper added) and ``reminded`` (for that end: a reminder sent before the shopper
+    kept it longer is due again), soonest first (one query)."""
     orders = (
         Order.objects.filter(status=statuses.READY, pickup_location__isnull=False)
         .select_related("pickup_location")
         .annotate(
             ready_at=_last_event_time(PickupEvent.Kind.READY),
-            reminded=Exists(
-                PickupEvent.objects.filter(order=OuterRef("pk"), kind=PickupEvent.Kind.REMINDED)
-            ),
+            reminded_at=_last_event_time(PickupEvent.Kind.REMINDED),
         )
         .filter(ready_at__isnull=False)
     )
     result = []
     for order in orders:
-        order.collect_by = order.ready_at + dt.timedelta(days=order.pickup_location.holding_days)
+        order.collect_by = hold_ends(order, order.ready_at)
+        order.reminded = reminded_for_now(order, order.reminded_at)
         result.append(order)
     return sorted(result, key=lambda order: order.collect_by)
 
@@ -271,9 +318,13 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
     )
     holding = dt.timedelta(days=store.holding_days)
     result = Queue()
+    # Today's collections through today's hand-over events (created_at is indexed): however
+    # long the store's history, the queue reads only today's.
+    handed_over_today = PickupEvent.objects.filter(
+        kind=PickupEvent.Kind.HANDED_OVER, created_at__gte=start_of_day
+    ).values("order_id")
     orders = store_orders(store).filter(
-        Q(status__in=OPEN)
-        | Q(status=statuses.COLLECTED, date_placed__gte=now - dt.timedelta(days=60))
+        Q(status__in=OPEN) | Q(status=statuses.COLLECTED, pk__in=handed_over_today)
     )
     for order in orders.order_by("date_placed"):
         order.due = due_state(order, now=now)
@@ -282,7 +333,10 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
         elif order.status == statuses.PICKING:
             result.picking.append(order)
         elif order.status == statuses.READY:
-            overdue = order.ready_at is not None and order.ready_at + holding <= now
+            overdue = (
+                order.ready_at is not None
+                and order.ready_at + holding + dt.timedelta(days=order.hold_extension_days) <= now
+            )
             (result.overdue if overdue else result.ready).append(order)
         elif order.handed_over_at and order.handed_over_at >= start_of_day:
             result.collected_today.append(order)

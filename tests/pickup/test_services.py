@@ -11,7 +11,8 @@ from apps.inventory.selectors import availability, ledger_drift
 from apps.order import statuses
 from apps.pickup import services
 from apps.pickup.models import PickupEvent
-from tests.factories import StoreStaffFactory, UserFactory, pick_all
+from apps.pickup.selectors import queue
+from tests.factories import OrderFactory, StoreStaffFactory, UserFactory, pick_all
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -172,3 +173,15 @@ def test_ready_needs_every_line_picked(order, shop, leeds_staff):
     services.mark_ready(order=order, by=leeds_staff)
     order.refresh_from_db()
     assert order.status == statuses.READY
+
+
+def test_the_queue_lists_todays_collections_however_old_the_order(shop):
+    leeds = shop["leeds"]
+    today = OrderFactory(store=leeds, lines={shop["lamp"]: 1}, status=statuses.COLLECTED)
+    yesterday = OrderFactory(store=leeds, lines={shop["lamp"]: 1}, status=statuses.COLLECTED)
+    # An order placed long ago, handed over today; another handed over yesterday.
+    Order.objects.filter(pk=today.pk).update(date_placed=timezone.now() - dt.timedelta(days=90))
+    PickupEvent.objects.filter(order=yesterday, kind=PickupEvent.Kind.HANDED_OVER).update(
+        created_at=timezone.now() - dt.timedelta(days=1)
+    )
+    assert [o.number for o in queue(leeds).collected_today] == [today.number]
