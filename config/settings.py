@@ -595,6 +595,8 @@ LOGGING = {
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
 #: How many days ahead checkout offers pickup times (stores that set their orders an hour).
 PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
+#: Days a shopper may add, once, to a ready order's holding days from its page or the API.
+PICKUP_HOLD_EXTENSION_DAYS = env.int("PICKUP_HOLD_EXTENSION_DAYS", default=3)
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 

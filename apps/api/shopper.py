@@ -1,6 +1,8 @@
 """Checkout for the mobile app and other integrations: a collect or delivery order in one
 request, then the shopper's own orders (with pickup code and QR code while a pickup is open)."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
@@ -11,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.checkout import services
 from apps.order import pickup_codes
+from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services as pickup
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
@@ -309,6 +312,39 @@ class CancelMyOrderView(APIView):
         order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
         order = pickup.cancel_by_shopper(order=order, by=request.user)
         return Response(ShopperOrderSerializer(order).data)
+
+
+class HeldOrderSerializer(ShopperOrderSerializer):
+    """A ready order kept longer: the order, with its new collect-by time."""
+
+    collect_by = serializers.SerializerMethodField(help_text="Collect by this time")
+    hold_extension_days = serializers.IntegerField(help_text="Days added at your request")
+
+    class Meta(ShopperOrderSerializer.Meta):
+        fields = [*ShopperOrderSerializer.Meta.fields, "collect_by", "hold_extension_days"]
+
+    def get_collect_by(self, order) -> dt.datetime | None:
+        return pickup_selectors.collect_by(order) if order.is_pickup else None
+
+
+class ExtendHoldView(APIView):
+    refusals = (409,)  # not ready, kept longer once already, or past its collect-by time
+
+    @extend_schema(
+        summary="Keep my ready click-and-collect order longer, once",
+        description=(
+            "Moves the order's collect-by time on by the shop's `PICKUP_HOLD_EXTENSION_DAYS` "
+            "(3 days unless set) and a reminder comes again before the new end. Only for a "
+            "ready order, once, before its collect-by time; otherwise 409 with the reason."
+        ),
+        request=None,
+        responses={200: HeldOrderSerializer},
+        tags=["account"],
+    )
+    def post(self, request, number):
+        order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
+        order = pickup.extend_hold(order=order, by=request.user)
+        return Response(HeldOrderSerializer(order).data)
 
 
 class MyOrderView(APIView):

@@ -53,6 +53,11 @@ shopper = [
         shopper.CancelMyOrderView.as_view(),
         name="cancel-mine",
     ),
+    path(
+        "account/orders/<str:number>/extend/",
+        shopper.ExtendHoldView.as_view(),
+        name="extend-hold",
+    ),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@ message, each channel on its own so one failing never repeats the other; for a r
 counter one receipt. Each row is locked while sending and marked sent in the same transaction,
 so a retry or a second worker never sends it twice."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
@@ -11,7 +12,7 @@ from apps.instore.models import CounterReturn
 from apps.order.links import order_page_url
 from apps.pickup import reasons
 from apps.pickup.models import PickupEvent
-from apps.pickup.selectors import collect_by
+from apps.pickup.selectors import collect_by, extension_refused
 
 from . import sms
 
@@ -31,13 +32,17 @@ def _messages(event: PickupEvent) -> dict:
     """The event's texts, from Oscar's communication event type ``PICKUP_<KIND>``."""
     order = event.order
     kind = "ready" if event.kind == PickupEvent.Kind.READY_RESENT else event.kind
+    due = collect_by(order)
     return CommunicationEventType.objects.get_and_render(
         f"PICKUP_{kind.upper()}",
         {
             "order": order,
             "event": event,
             "store": order.pickup_location,
-            "collect_by": collect_by(order),
+            "collect_by": due,
+            # The reminder offers to keep the order longer while the shopper still may.
+            "can_extend": not extension_refused(order, due=due, now=timezone.now()),
+            "extension_days": settings.PICKUP_HOLD_EXTENSION_DAYS,
             "order_url": order_page_url(order),
             "shopper_reason": reasons.for_shopper(event.detail),
         },

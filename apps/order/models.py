@@ -43,6 +43,12 @@ class Order(AbstractOrder):
         related_name="orders",
         help_text="The pickup time the shopper chose, where the store offers them.",
     )
+    hold_extended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the shopper asked the store to keep it longer (once)"
+    )
+    hold_extension_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days added to the store's holding days at the shopper's request"
+    )
 
     class Meta(AbstractOrder.Meta):
         indexes = [models.Index(fields=["pickup_location", "status"], name="order_pickup_queue")]

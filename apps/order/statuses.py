@@ -35,7 +35,8 @@ PIPELINE = {
 }
 
 #: Each pickup action and the states it may start from. The staff's actions come first, in
-#: the order the console shows them; "arrived" is the shopper's, "remind" the clock's.
+#: the order the console shows them; "arrived" and "extend" (keep it longer) are the shopper's,
+#: "remind" the clock's.
 PICKUP_ACTIONS = {
     "start-picking": (PLACED,),
     "picked": (PICKING,),
@@ -46,6 +47,7 @@ PICKUP_ACTIONS = {
     "not-collected": (READY,),
     "cancel": OPEN_PICKUP,
     "arrived": (READY,),
+    "extend": (READY,),
     "remind": (READY,),
 }
 STAFF_ACTIONS = (

@@ -19,6 +19,7 @@ class PickupEvent(models.Model):
         READY = "ready", _("Ready for collection")
         READY_RESENT = "ready_resent", _("Ready message sent again")
         REMINDED = "reminded", _("Reminded to collect")
+        HOLD_EXTENDED = "hold_extended", _("Kept longer at the shopper's request")
         ARRIVED = "arrived", _("Customer arrived")
         WRONG_CODE = "wrong_code", _("Wrong pickup code")
         HANDED_OVER = "handed_over", _("Handed over")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,14 @@ from apps.stores.selectors import can_act_for
 
 from . import reasons
 from .models import PickupEvent
-from .selectors import SHOPPER_CANCELLABLE, collect_by, refund_due, unconfirmed_lines
+from .selectors import (
+    SHOPPER_CANCELLABLE,
+    collect_by,
+    extension_refused,
+    refund_due,
+    reminded_for_now,
+    unconfirmed_lines,
+)
 from .signals import event_recorded
 
 logger = logging.getLogger(__name__)
@@ -278,6 +286,38 @@ def cancel_by_shopper(*, order: Order, by, verification_hash: str = "") -> Order
 
 
 @transaction.atomic
+def extend_hold(*, order: Order, by=None, verification_hash: str = "", now=None) -> Order:
+    """The shopper asks the store to keep their ready order longer, once: its collect-by time
+    moves on by ``PICKUP_HOLD_EXTENSION_DAYS`` and a reminder is due again before the new end.
+    Refused (WrongState) when not ready, extended already or past its collect-by time."""
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("pickup_location")
+        .get(pk=order.pk)
+    )
+    require_shopper(order, by=by, verification_hash=verification_hash)
+    if order.pickup_location is None:
+        raise WrongState(f"Order {order.number} is not a click-and-collect order.")
+    now = now or timezone.now()
+    due = collect_by(order) if order.status == statuses.READY else None
+    refused = extension_refused(order, due=due, now=now)
+    if refused:
+        raise WrongState(refused)
+    days = settings.PICKUP_HOLD_EXTENSION_DAYS
+    order.hold_extended_at, order.hold_extension_days = now, days
+    order.save(update_fields=["hold_extended_at", "hold_extension_days"])
+    new_due = due + dt.timedelta(days=days)
+    _record(
+        order,
+        by=by,
+        kind=Kind.HOLD_EXTENDED,
+        created_at=now,
+        detail={"days": days, "collect_by": new_due.isoformat()},
+    )
+    return order
+
+
+@transaction.atomic
 def resend_ready(*, order: Order, by) -> Order:
     """Send the "ready for collection" message again, without any change of state."""
     order = lock_pickup_order(order.pk, by=by)
@@ -296,7 +336,10 @@ def remind_to_collect(*, order: Order, now=None) -> Order:
         raise WrongState(f"Order {order.number} has no recorded ready time.")
     if not due - REMINDER_BEFORE <= now < due:
         raise WrongState(f"Order {order.number} is not in its last day before {due:%d %b %H:%M}.")
-    if order.pickup_events.filter(kind=Kind.REMINDED).exists():
+    reminded_at = (
+        order.pickup_events.filter(kind=Kind.REMINDED).values_list("created_at", flat=True).last()
+    )
+    if reminded_for_now(order, reminded_at):
         raise WrongState(f"The customer of order {order.number} was reminded already.")
     _record(order, by=None, kind=Kind.REMINDED, detail={"collect_by": due.isoformat()})
     return order

@@ -1,6 +1,6 @@
 """The shopper's order pages, beside Oscar's: the account order page and the guest's tracking
 page (Oscar's URLs, our views: ``config.urls`` mounts them first) with the collect panel, and
-"I'm here" and cancelling from either."""
+"I'm here", keeping it longer and cancelling from either."""
 
 from urllib.parse import quote
 
@@ -35,7 +35,7 @@ def directions_url(store) -> str:
     return "https://www.openstreetmap.org/search?query=" + quote(", ".join(store.address_lines))
 
 
-def collect_context(order, *, arrive_url: str, cancel_url: str) -> dict:
+def collect_context(order, *, arrive_url: str, cancel_url: str, extend_url: str) -> dict:
     """What ``omnishop/collect_panel.html`` needs (an empty dict for an order not collected)."""
     panel = selectors.collect_panel(order)
     if panel is None:
@@ -46,6 +46,7 @@ def collect_context(order, *, arrive_url: str, cancel_url: str) -> dict:
         "directions_url": directions_url(panel.store),
         "arrive_url": arrive_url,
         "cancel_url": cancel_url,
+        "extend_url": extend_url,
     }
 
 
@@ -68,6 +69,7 @@ class OrderView(OscarOrderDetailView):
                 self.object,
                 arrive_url=reverse("pickup:arrived", args=[number]),
                 cancel_url=reverse("pickup:cancel", args=[number]),
+                extend_url=reverse("pickup:extend", args=[number]),
             )
         )
         return ctx
@@ -104,6 +106,7 @@ class GuestOrderView(TemplateView):
                 order,
                 arrive_url=reverse("pickup:guest-arrived", args=[order.number, hash]),
                 cancel_url=reverse("pickup:guest-cancel", args=[order.number, hash]),
+                extend_url=reverse("pickup:guest-extend", args=[order.number, hash]),
             )
         )
         return self.render_to_response(ctx)
@@ -157,12 +160,27 @@ class Cancel(ShopperActionView):
         services.cancel_by_shopper(order=order, by=request.user, **verified)
 
 
+class Extend(ShopperActionView):
+    success = "Done: we will keep your order longer. Its new collect-by time is below."
+
+    def act(self, order, request, **verified):
+        services.extend_hold(order=order, by=request.user, **verified)
+
+
 class ArrivedView(LoginRequiredMixin, Arrive):
     """ "I'm here" from the account's order page."""
 
 
 class CancelView(LoginRequiredMixin, Cancel):
     """Cancel from the account's order page."""
+
+
+class ExtendView(LoginRequiredMixin, Extend):
+    """Keep it longer, from the account's order page."""
+
+
+class GuestExtendView(Extend):
+    """Keep it longer, from a guest's tracking page: the signed link is the key."""
 
 
 class GuestArrivedView(Arrive):

@@ -1,5 +1,5 @@
 """The storefront's own pages beside Oscar's: store finder and store pages, the shopper's
-order pages (Oscar's URLs, our views), "I'm here" and cancelling (mounted by ``config.urls``)."""
+order pages (Oscar's URLs, our views), "I'm here", keeping an order longer and cancelling (mounted by ``config.urls``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
@@ -19,6 +19,7 @@ pickup_urls = (
     [
         path("<str:number>/arrived/", account.ArrivedView.as_view(), name="arrived"),
         path("<str:number>/cancel/", account.CancelView.as_view(), name="cancel"),
+        path("<str:number>/extend/", account.ExtendView.as_view(), name="extend"),
         # A guest's, by the order's signed link (``hash``: Oscar's ``Order.verification_hash``).
         path(
             "<str:number>/<str:hash>/arrived/",
@@ -29,6 +30,11 @@ pickup_urls = (
             "<str:number>/<str:hash>/cancel/",
             account.GuestCancelView.as_view(),
             name="guest-cancel",
+        ),
+        path(
+            "<str:number>/<str:hash>/extend/",
+            account.GuestExtendView.as_view(),
+            name="guest-extend",
         ),
     ],
     "pickup",
