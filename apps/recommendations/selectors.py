@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import DecimalField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from apps.inventory.selectors import ats_expression
@@ -109,7 +110,9 @@ def _suggestion(row, reason: str, store, currency: str) -> Suggestion:
 def _bought_reason(row) -> str:
     if row.orders > 1:
         return f"You bought it {row.orders} times"
-    return f"You bought it on {row.last_bought:%-d %b %Y}" if row.last_bought else "You bought it"
+    if row.last_bought is None:
+        return "You bought it"
+    return f"You bought it on {timezone.localtime(row.last_bought):%-d %b %Y}"
 
 
 def _because_reason(row) -> str:

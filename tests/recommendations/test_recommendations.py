@@ -6,6 +6,7 @@ its reason."""
 import re
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.recommendations import services
 from apps.recommendations.models import Recommendation
@@ -58,7 +59,7 @@ def test_a_till_purchase_changes_that_customers_buy_again(purchases):
         ("Mug", "You bought it 2 times", "In stock at Omnishop Leeds"),
         (
             "Desk Lamp",
-            "You bought it on " + purchases["lamp"].date_created.strftime("%-d %b %Y"),
+            "You bought it on " + timezone.localdate().strftime("%-d %b %Y"),
             "In stock at Omnishop Leeds",
         ),
     ]
