@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 from apps.inventory.models import StockMovement
 from apps.inventory.selectors import ledger_drift
 from apps.pickup.selectors import queue
+from apps.recommendations.models import Recommendation
 from apps.stores.models import Location, StoreStaff
 
 Product = get_model("catalogue", "Product")
@@ -112,6 +113,8 @@ def test_demo_orders_fill_the_staffs_consoles_once(client):
     assert [len(orders) for _, _, orders in london.groups] == [2, 1, 1, 0, 1]
     assert london.ready[0].arrival_note == "by the front door"
     assert Order.objects.filter(channel="store").count() == 2
+    # "Popular" lists from the demo's orders, shown from the first page.
+    assert Recommendation.objects.filter(kind=Recommendation.Kind.POPULAR).exists()
     placed = Order.objects.count()
     call_command(*args, stdout=StringIO())
     assert Order.objects.count() == placed

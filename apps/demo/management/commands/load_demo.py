@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from apps.demo.loader import DemoLoader
+from apps.recommendations.services import compute_recommendations
 from apps.storefront import fragments
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             progress=not no_progress and options["verbosity"] > 1,
             out=self.stdout,
         ).load()
+        if orders:  # "popular" and "often bought together" from the demo's orders at once
+            compute_recommendations()
         fragments.forget()  # pages kept rendered from an earlier catalogue
         if not no_index:
             self.stdout.write("Rebuilding the search index...")
