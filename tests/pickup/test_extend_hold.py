@@ -13,6 +13,7 @@ from apps.order import statuses
 from apps.pickup import services, tasks
 from apps.pickup.models import PickupEvent
 from apps.pickup.selectors import collect_by, queue
+from tests import races
 from tests.api.conftest import api_client
 from tests.factories import OrderFactory, UserFactory
 
@@ -190,3 +191,17 @@ def test_another_shoppers_order_is_404(ready_mine, client):
     assert client.post(reverse("pickup:extend", args=[ready_mine.number])).status_code == 404
     ready_mine.refresh_from_db()
     assert ready_mine.hold_extended_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_extensions_at_once_keep_it_longer_once(postgres, ready_mine, shopper):
+    due = collect_by(ready_mine)
+    outcomes = races.together(
+        lambda: services.extend_hold(order=ready_mine, by=shopper),
+        lambda: services.extend_hold(order=ready_mine, by=shopper),
+        refusals={services.PickupError: "refused"},
+    )
+    assert sorted(outcomes) == ["ok", "refused"]
+    ready_mine.refresh_from_db()
+    assert collect_by(ready_mine) == due + dt.timedelta(days=3)
+    assert ready_mine.pickup_events.filter(kind=PickupEvent.Kind.HOLD_EXTENDED).count() == 1
