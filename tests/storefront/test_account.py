@@ -12,7 +12,7 @@ def test_account_shows_channel_status_timeline_and_pickup_code(shop, client):
     )
 
     history = " ".join(client.get(reverse("customer:order-list")).content.decode().split())
-    assert "Web · collect at Omnishop Leeds" in history and statuses.PICKING in history
+    assert "Click and collect · Omnishop Leeds" in history and statuses.PICKING in history
 
     detail = " ".join(
         client.get(reverse("customer:order", args=[order.number])).content.decode().split()
