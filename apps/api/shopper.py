@@ -34,6 +34,10 @@ Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 
 
+EARLIEST_SLOT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST_SLOT = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -65,6 +69,14 @@ class CollectOrderSerializer(RequestSerializer):
             "offers times (default: the earliest ready time)"
         ),
     )
+
+    def validate_pickup_slot(self, when):
+        # Times the shop can turn into a store's local time (a year-1 time has none).
+        if not EARLIEST_SLOT <= when < LATEST_SLOT:
+            raise serializers.ValidationError(
+                unprocessable("Choose one of the store's pickup times.", "invalid_slot")
+            )
+        return when
 
     def validate_collector_phone(self, typed):
         phone = phones.normalise(typed)

@@ -257,3 +257,14 @@ def test_a_web_shopper_chooses_a_pickup_time_and_the_order_keeps_it(leeds, lamp,
     assert place_order(client)["Location"] == reverse("checkout:thank-you")
     order = Order.objects.get()
     assert order.ready_by == eleven and order.pickup_slot.starts_at == eleven
+
+
+@time_machine.travel(WEDNESDAY_7AM, tick=False)
+def test_the_api_refuses_a_pickup_time_out_of_any_stores_range(leeds, lamp, client):
+    client.force_login(UserFactory())
+    for when in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:00-05:00"):
+        body = {"store": "leeds", "lines": [{"product": lamp.pk}], "pickup_slot": when}
+        answer = client.post(reverse("api:checkout-collect"), body, content_type="application/json")
+        assert answer.status_code in (400, 422), answer.content
+        assert answer.json()["errors"][0]["attr"] == "pickup_slot"
+    assert not Order.objects.exists()
