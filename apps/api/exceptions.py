@@ -51,6 +51,8 @@ UNPROCESSABLE = {
     "date_out_of_range",
     "invalid_address",
     "invalid_phone",
+    "invalid_slot",
+    "overflow",  # a well-formed time with no UTC equivalent (0001-01-01T00:00+05:00)
 }
 
 
