@@ -77,7 +77,7 @@ OSCAR_FORKS = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.lazy_admin.AdminConfig",  # Django's admin, its ModelAdmins loaded when first used
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -156,6 +156,7 @@ SITE_ID = 1
 MIDDLEWARE = [
     # First: a load balancer's probe of /health/ or /health/live by address, over plain HTTP.
     "apps.ops.middleware.HealthProbes",
+    "config.cache.versions_once_a_request",  # the shared cache's versions: one read a request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.RefuseControlCharacters",
@@ -181,7 +182,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "config.templates.DjangoTemplates",  # tag libraries imported on first load
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -200,6 +202,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "config.templates.FormRenderer"
 
 AUTHENTICATION_BACKENDS = (
     # First: refuses a login for an account and address locked out after failed attempts.

@@ -1,6 +1,5 @@
 from django.apps import apps
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -12,7 +11,7 @@ from .lazy_urls import lazy_include
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon, name="favicon"),
-    path("admin/", admin.site.urls),
+    lazy_include("admin/", "config.admin_urls", "admin"),
     path("health/", include("apps.ops.urls")),  # load balancers and monitoring
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/", include(stores_urls)),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import DecimalField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,6 +16,7 @@ from apps.profiles import consent
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
 from apps.stores.selectors import warehouse
+from config.cache import kept
 
 from .models import Recommendation
 from .services import VERSION
@@ -165,15 +165,17 @@ def bought_with(*, product, store: Location | None, currency: str, limit: int = 
     """Products often bought in the same order as this one, for everyone (counts over all
     shoppers, nothing personal): no query when it has none (its ids kept per version of the
     lists), else one."""
-    key = f"recommendations:bought-with:{VERSION.current()}:{product.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(
+    version = VERSION.current()
+    ids = kept(
+        f"recommendations:bought-with:{version}:{product.pk}",
+        lambda: list(
             Recommendation.objects.filter(kind=Kind.BOUGHT_WITH, product=product).values_list(
                 "item_id", flat=True
             )
-        )
-        cache.set(key, ids, KEEP_IDS)
+        ),
+        KEEP_IDS,
+        versions=(version,),
+    )
     if not ids:
         return []
     rows = available(Recommendation.objects.filter(kind=Kind.BOUGHT_WITH, product=product), store)

@@ -10,12 +10,11 @@ shipping asks it: one query per line before).
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from oscar.apps.basket import middleware
 from oscar.core.loading import get_class, get_model
 
-from config.cache import CacheVersion
+from config.cache import CacheVersion, kept
 
 from . import fragments, selectors
 
@@ -27,12 +26,13 @@ VERSION = CacheVersion("storefront:offers-version")
 
 def offers_exist() -> bool:
     """Whether the shop has any offer (active or not, site-wide or behind a voucher)."""
-    key = f"storefront:offers-exist:{VERSION.current()}"
-    found = cache.get(key)
-    if found is None:
-        found = ConditionalOffer.objects.exists()
-        cache.set(key, found, 24 * 3600)
-    return found
+    version = VERSION.current()
+    return kept(
+        f"storefront:offers-exist:{version}",
+        ConditionalOffer.objects.exists,
+        24 * 3600,
+        versions=(version,),
+    )
 
 
 class BasketMiddleware(middleware.BasketMiddleware):

@@ -1,6 +1,5 @@
 """Reads for the storefront's pages, in a fixed number of queries."""
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from oscar.core.loading import get_model
 
@@ -10,6 +9,7 @@ from apps.inventory.availability import ProductAvailability, product_availabilit
 from apps.inventory.selectors import card_queryset, with_store_units
 from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
+from config.cache import kept
 
 from . import fragments
 
@@ -120,15 +120,17 @@ def recommended_products(request, product, limit: int = 6) -> list:
 
 
 def _recommended_products(request, product, limit: int) -> list:
-    key = f"storefront:recommended:{fragments.request_version(request)}:{product.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(
+    version = fragments.request_version(request)
+    ids = kept(
+        f"storefront:recommended:{version}:{product.pk}",
+        lambda: list(
             product.primary_recommendations.order_by("-ranking", "pk").values_list(
                 "recommendation_id", flat=True
             )[:limit]
-        )
-        cache.set(key, ids, fragments.TTL)
+        ),
+        fragments.TTL,
+        versions=tuple(version.split(":")),
+    )
     if not ids:
         return []
     found = card_queryset().filter(is_public=True).in_bulk(ids)
