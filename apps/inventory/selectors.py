@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
+Option = get_model("catalogue", "Option")
 StockRecord = get_model("partner", "StockRecord")
 StockMovement = get_model("inventory", "StockMovement")
 
@@ -138,8 +139,19 @@ def listing_queryset():
 
 def card_queryset():
     """Products with what a kept product card's key names (the row, the class, the warehouse's
-    stock record); a card rendered anew reads ``CARD_EXTRAS`` for the cards it renders."""
-    return Product.objects.select_related("product_class").prefetch_related(warehouse_records())
+    stock record); a card rendered anew reads ``CARD_EXTRAS`` for the cards it renders. Whether
+    a product has options (a card offers "Add to basket" only without) comes with the row, as
+    Oscar's ``base_queryset`` gives it, not one query a card."""
+    return (
+        Product.objects.select_related("product_class")
+        .annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("product_class"))
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
+        .prefetch_related(warehouse_records())
+    )
 
 
 def with_store_units(products, store):

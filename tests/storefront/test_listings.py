@@ -9,12 +9,15 @@ from oscar.core.loading import get_model
 from apps.inventory.selectors import availability
 from apps.search.views.base import BaseSearchView
 from apps.stores.models import Location
-from tests.factories import StoreFactory, stock
+from tests.factories import StoreFactory, UserFactory, stock
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 #: Queries of each listing, warm, a shopper who chose my store (embedded default). Before: 25.
 CEILINGS = {"category": 6, "catalogue": 4, "search": 6}
+#: The same for a signed-in shopper (their session, basket, wishlists, profile and recent
+#: searches); before whether a product has options came with its row, one more query a card.
+SIGNED_IN_CEILINGS = {"category": 19, "catalogue": 17, "search": 18}
 
 
 @pytest.fixture
@@ -65,6 +68,28 @@ def test_listing_queries_do_not_grow_with_the_products_on_the_page(
     assert len(client.get("/catalogue/").context["page_obj"].object_list) == 60  # the demo's all
     many = {page: count_queries(client, page, url) for page, url in listing_urls().items()}
     assert many == few
+
+
+def test_a_signed_in_shoppers_listings_do_not_grow_with_the_products_either(
+    demo, client, monkeypatch, django_assert_max_num_queries
+):
+    """A signed-in shopper's cards are rendered for them (with "Add to basket" only for a
+    product without options): whether a product has options comes with its row."""
+    client.force_login(UserFactory())
+    client.post("/stores/leeds/choose/")
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for page, url in listing_urls().items():
+            client.get(url)
+            with django_assert_max_num_queries(SIGNED_IN_CEILINGS[page]) as captured:
+                assert client.get(url).status_code == 200
+            counted[page] = len(captured)
+        return counted
+
+    few = queries()
+    monkeypatch.setattr(BaseSearchView, "paginate_by", 100)
+    assert queries() == few
 
 
 def test_each_card_says_what_my_store_has(demo, client):
