@@ -13,6 +13,7 @@ from apps.order.links import order_page_url
 from apps.pickup import reasons
 from apps.pickup.models import PickupEvent
 from apps.pickup.selectors import collect_by, extension_refused
+from apps.pickup.substitutions import message_context
 
 from . import sms
 
@@ -45,6 +46,7 @@ def _messages(event: PickupEvent) -> dict:
             "extension_days": settings.PICKUP_HOLD_EXTENSION_DAYS,
             "order_url": order_page_url(order),
             "shopper_reason": reasons.for_shopper(event.detail),
+            **message_context(event),  # a substitute offered: the offer and its answer link
         },
     )
 
