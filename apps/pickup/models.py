@@ -140,9 +140,14 @@ class Substitution(models.Model):
                 violation_error_message="This line already has a substitute waiting for an answer.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity__gte=1, quantity__lte=F("short_quantity")),
+                condition=Q(
+                    short_quantity__gte=1,
+                    short_quantity__lte=MAX_UNITS,
+                    quantity__gte=1,
+                    quantity__lte=F("short_quantity"),
+                ),
                 name="substitution_quantity_within_short_pick",
-                violation_error_message="A substitute replaces at most the units short-picked.",
+                violation_error_message="A substitute replaces 1 to the units short-picked.",
             ),
         ]
 

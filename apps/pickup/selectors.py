@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -19,7 +19,7 @@ from apps.order.selectors import phone_matches
 from apps.stores.models import Location
 
 from . import reasons
-from .models import PickupEvent
+from .models import PickupEvent, Substitution
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -231,6 +231,12 @@ def store_orders(store: Location) -> QuerySet:
             arrived_at=_last_event_time(PickupEvent.Kind.ARRIVED),
             arrival_note=Subquery(arrivals.values("detail__note")[:1]),
             handed_over_at=_last_event_time(PickupEvent.Kind.HANDED_OVER),
+            # A substitute offered to the shopper still waits for their answer.
+            awaiting_answer=Exists(
+                Substitution.objects.filter(
+                    order=OuterRef("pk"), status=Substitution.Status.OFFERED
+                )
+            ),
         )
     )
 

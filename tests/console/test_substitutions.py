@@ -79,6 +79,8 @@ def test_staff_offer_a_substitute_and_the_order_waits_for_the_answer(
     assert "waiting for the customer's answer until" in done
     assert "Ready for collection once the customer answers" in done  # no Ready button
     assert "Substitute offered by" in done  # on the timeline
+    queue = text(client.get(reverse("console:queue", args=["leeds"])))
+    assert "Substitute: waiting for the customer" in queue
     offer = Substitution.objects.get()
     assert offer.is_open and offer.offered_by == staff
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
@@ -372,3 +373,30 @@ def test_an_answer_racing_the_expiry_sweep_closes_the_offer_once(postgres, shop,
         assert made.status == Status.EXPIRED and outcomes[0] == "refused"
         assert record(shop, lighting["floor"]) == (3, 0)
     assert list(ledger_drift()) == []
+
+
+@pytest.mark.parametrize("short, units", [(1, 0), (1, 2), (0, 0)])
+def test_the_database_refuses_an_offer_of_more_units_than_are_missing(
+    picking, lighting, short, units
+):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Substitution.objects.bulk_create(
+            [
+                Substitution(
+                    order=picking,
+                    line=picking.lines.get(),
+                    short_quantity=short,
+                    product=lighting["floor"],
+                    quantity=units,
+                    unit_price_incl_tax=Decimal("8.00"),
+                    unit_price_excl_tax=Decimal("8.00"),
+                    expires_at=timezone.now(),
+                )
+            ]
+        )
+
+
+def test_one_line_has_one_offer_waiting_at_a_time(picking, staff, lighting):
+    offer(picking, staff, lighting["floor"])
+    with pytest.raises(substitutions.SubstitutionError, match="already has a substitute waiting"):
+        offer(picking, staff, lighting["pro"])
