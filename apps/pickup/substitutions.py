@@ -238,6 +238,16 @@ def message_context(event) -> dict:
     return {"substitution": offer, "answer_url": answer_url(offer), "answer_by": offer.expires_at}
 
 
+def too_late_to_ask(event) -> bool:
+    """An offer's message not yet sent (a broker or provider was down) whose offer is closed
+    meanwhile: the shopper can no longer answer, so it is never sent."""
+    if event.kind != Kind.SUB_OFFERED:
+        return False
+    return not Substitution.objects.filter(
+        pk=event.detail.get("substitution"), status=Status.OFFERED
+    ).exists()
+
+
 def closed_message(offer: Substitution) -> str:
     """Why an offer can no longer be answered, in the shopper's words."""
     if offer.status == Status.ACCEPTED:

@@ -14,6 +14,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from apps.inventory.selectors import ledger_drift
+from apps.notifications import tasks as notification_tasks
 from apps.order import statuses
 from apps.pickup import services, substitutions, tasks
 from apps.pickup.models import PickupEvent, Substitution
@@ -400,3 +401,24 @@ def test_one_line_has_one_offer_waiting_at_a_time(picking, staff, lighting):
     offer(picking, staff, lighting["floor"])
     with pytest.raises(substitutions.SubstitutionError, match="already has a substitute waiting"):
         offer(picking, staff, lighting["pro"])
+
+
+def test_an_offer_message_still_unsent_when_the_offer_closes_is_never_sent(
+    shop, staff, lighting, mailoutbox, sms_outbox
+):
+    order = OrderFactory(
+        store=shop["leeds"],
+        lines={shop["lamp"]: 2},
+        status=statuses.PICKING,
+        pickup_phone="07911 123456",
+    )
+    made = offer(order, staff, lighting["floor"])  # the broker was down: nothing queued
+    substitutions.withdraw(offer=made, by=staff)
+    mailoutbox.clear()
+    notification_tasks.send_pending_notifications(older_than_minutes=0)
+    assert [m.subject for m in mailoutbox] == [
+        f"Part of your order {order.number} is not available"  # the short pick's, not the offer
+    ]
+    assert sms_outbox == []
+    event = PickupEvent.objects.get(kind="sub_offered")
+    assert event.notified_at is not None and event.texted_at is not None  # no more retries
