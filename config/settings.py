@@ -344,6 +344,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.pickup.tasks.remind_uncollected",
         "schedule": 30 * 60,
     },
+    # Substitutes not answered in time: the missing units are not supplied.
+    "expire-substitutions": {
+        "task": "apps.pickup.tasks.expire_substitutions",
+        "schedule": 5 * 60,
+    },
     "write-product-views": {
         "task": "apps.storefront.tasks.write_product_views",
         "schedule": 60,
@@ -601,6 +606,8 @@ OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.pay
 PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
 #: Days a shopper may add, once, to a ready order's holding days from its page or the API.
 PICKUP_HOLD_EXTENSION_DAYS = env.int("PICKUP_HOLD_EXTENSION_DAYS", default=3)
+#: Hours a shopper has to accept or decline a substitute for a short-picked item (docs/substitutions.md).
+OMNISHOP_SUBSTITUTION_HOURS = env.int("OMNISHOP_SUBSTITUTION_HOURS", default=2)
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 

@@ -23,7 +23,7 @@ from apps.instore import services as instore
 from apps.inventory.selectors import stock_records
 from apps.inventory.services import MAX_UNITS
 from apps.order.selectors import order_history
-from apps.pickup import reasons, selectors, services
+from apps.pickup import reasons, selectors, services, substitutions
 from apps.reports import selectors as reports
 from apps.stores.models import Store
 from apps.stores.selectors import staff_locations, staff_store
@@ -222,6 +222,19 @@ class ShortPickSerializer(ReasonSerializer):
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_LINE_UNITS, help_text="Units missing or damaged"
     )
+    substitute = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A product to offer the shopper instead (from `substitutes/`): they accept or "
+        "decline by a signed link, and the order cannot be made ready until they answer",
+    )
+    substitute_quantity = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_LINE_UNITS,
+        help_text="Units of the substitute to offer, at most `quantity` (default `quantity`)",
+    )
 
 
 @extend_schema_serializer(
@@ -385,6 +398,54 @@ class ShortPickView(OrderActionView):
             "reason": data.get("reason", ""),
             "note": data.get("note", ""),
         }
+
+    def post(self, request, code, number, **kwargs):
+        parsed = ShortPickSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        data = parsed.validated_data
+        if "substitute" not in data:
+            return super().post(request, code, number, **kwargs)
+        order = self.get_order()
+        substitutions.short_pick_and_offer(
+            order=order,
+            by=request.user,
+            substitute=data["substitute"],
+            substitute_quantity=data.get("substitute_quantity", data["quantity"]),
+            **self.params(order, data),
+        )
+        return Response(OrderSerializer(self.get_order()).data)
+
+
+class SubstituteSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product.pk")
+    title = serializers.CharField(source="product.title")
+    upc = serializers.CharField(source="product.upc", allow_null=True)
+    available = serializers.IntegerField(help_text="Units available to sell at this store")
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Its own price")
+    charged = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="What the shopper would pay a unit: never more than the missing item",
+    )
+    why = serializers.ListField(child=serializers.CharField(), help_text="Why it is proposed")
+
+
+class SubstitutesView(StoreScopedMixin, APIView):
+    @extend_schema(
+        summary="Products to offer instead of a line's missing units, best first",
+        description=(
+            "Of the same family, category, attributes or kind, available to sell at this "
+            "store. Offer one with `short-pick/`'s `substitute`."
+        ),
+        responses={200: SubstituteSerializer(many=True)},
+    )
+    def get(self, request, code, number, line):
+        order = self.get_order()
+        found = order.lines.filter(pk=line).first()
+        if found is None:
+            raise Http404("No such line on this order.")
+        candidates = substitutions.candidates(line=found, store=self.store)
+        return Response(SubstituteSerializer(candidates, many=True).data)
 
 
 @documented("Ready for collection (every line confirmed); the shopper is told")

@@ -26,11 +26,13 @@ from apps.checkout.services import CheckoutRefused
 from apps.instore.services import InstoreError
 from apps.inventory.services import InsufficientStock, StockError
 from apps.pickup.services import PickupError, TooManyAttempts, WrongCode, WrongState
+from apps.pickup.substitutions import AnswerRefused
 from config.errors import RETRY_AFTER_SECONDS, TRY_AGAIN, is_database_outage
 
 #: (exception class, HTTP status, machine-readable code), most specific first.
 REFUSALS = [
     (WrongState, status.HTTP_409_CONFLICT, "wrong_state"),
+    (AnswerRefused, status.HTTP_409_CONFLICT, "offer_closed"),
     (WrongCode, status.HTTP_422_UNPROCESSABLE_ENTITY, "wrong_code"),
     (TooManyAttempts, status.HTTP_429_TOO_MANY_REQUESTS, "too_many_attempts"),
     (PickupError, status.HTTP_422_UNPROCESSABLE_ENTITY, "refused"),

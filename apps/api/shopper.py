@@ -4,6 +4,7 @@ request, then the shopper's own orders (with pickup code and QR code while a pic
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from oscar.core.loading import get_model
@@ -15,6 +16,8 @@ from apps.checkout import services
 from apps.order import pickup_codes
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services as pickup
+from apps.pickup import substitutions
+from apps.pickup.models import Substitution
 from apps.profiles import phones
 from apps.profiles.selectors import profile_phone
 from apps.stores.models import Store
@@ -23,6 +26,7 @@ from .exceptions import unprocessable
 from .plumbing import (
     IDEMPOTENCY_KEY,
     ProductLineSerializer,
+    PublicAPIView,
     RequestSerializer,
     idempotency_key,
     lines_of,
@@ -368,3 +372,85 @@ class MyOrderView(APIView):
     def get(self, request, number):
         order = get_object_or_404(Order.objects.filter(user=request.user), number=number)
         return Response(ShopperOrderSerializer(order).data)
+
+
+# --- A substitute offered for a short-picked item: answered by its signed link ------------------
+
+
+class SubstitutionSerializer(serializers.Serializer):
+    order = serializers.CharField(source="order.number")
+    store = serializers.CharField(source="order.pickup_location.name")
+    missing = serializers.CharField(source="line.title", help_text="The item not available")
+    missing_quantity = serializers.IntegerField(source="short_quantity")
+    missing_unit_price = serializers.DecimalField(
+        source="line.unit_price_incl_tax", max_digits=12, decimal_places=2
+    )
+    substitute = serializers.CharField(source="product.title")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(
+        source="unit_price_incl_tax",
+        max_digits=12,
+        decimal_places=2,
+        help_text="Never more than the missing item's",
+    )
+    status = serializers.ChoiceField(choices=Substitution.Status.choices)
+    answer_by = serializers.DateTimeField(source="expires_at")
+
+
+@extend_schema_serializer(
+    examples=[OpenApiExample("Yes please", value={"answer": "accept"}, request_only=True)]
+)
+class SubstitutionAnswerSerializer(RequestSerializer):
+    answer = serializers.ChoiceField(choices=["accept", "decline"])
+
+
+class SubstitutionMixin:
+    def offer(self, token):
+        try:
+            return substitutions.offer_for_token(token)
+        except substitutions.BadLink as exc:
+            raise Http404(str(exc)) from exc
+
+
+class SubstitutionView(SubstitutionMixin, PublicAPIView):
+    refusals = (404,)  # a link we did not sign, or altered
+
+    @extend_schema(
+        summary="A substitute offered for an item the store could not pick",
+        description=(
+            "By the signed `token` of the link in the shopper's e-mail and text (no sign-in). "
+            "An offer past its time reads `expired`."
+        ),
+        responses={200: SubstitutionSerializer},
+        tags=["substitutions"],
+    )
+    def get(self, request, token):
+        offer = self.offer(token)
+        substitutions.expire_due(order=offer.order)
+        offer.refresh_from_db()
+        return Response(SubstitutionSerializer(offer).data)
+
+
+class SubstitutionAnswerView(SubstitutionMixin, PublicAPIView):
+    refusals = (404, 409)  # an unknown link; answered already, out of time, withdrawn, sold out
+
+    @extend_schema(
+        summary="Accept or decline a substitute, once",
+        description=(
+            "Accepted: the substitute is added to the order at its `unit_price`, its units "
+            "allocated at the store. Declined: the missing item is off the order, not charged. "
+            "409 with the reason when the offer is no longer open (answered already, out of "
+            "time, withdrawn by the store, or the substitute sold out meanwhile)."
+        ),
+        request=SubstitutionAnswerSerializer,
+        responses={200: SubstitutionSerializer},
+        tags=["substitutions"],
+    )
+    def post(self, request, token):
+        offer = self.offer(token)
+        parsed = SubstitutionAnswerSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        offer = substitutions.answer(
+            offer=offer, accept=parsed.validated_data["answer"] == "accept"
+        )
+        return Response(SubstitutionSerializer(offer).data)

@@ -22,6 +22,11 @@ staff = [
     path(
         f"{order}/lines/<int:line>/short-pick/", console.ShortPickView.as_view(), name="short-pick"
     ),
+    path(
+        f"{order}/lines/<int:line>/substitutes/",
+        console.SubstitutesView.as_view(),
+        name="substitutes",
+    ),
     path(f"{order}/ready/", console.ReadyView.as_view(), name="ready"),
     path(f"{order}/resend-ready/", console.ResendReadyView.as_view(), name="resend-ready"),
     path(f"{order}/hand-over/", console.HandOverView.as_view(), name="hand-over"),
@@ -40,6 +45,13 @@ public = [
     path("stores/<slug:code>/slots/", stores.StoreSlotsView.as_view(), name="store-slots"),
     path("products/", catalogue.ProductListView.as_view(), name="products"),
     path("products/<int:pk>/", catalogue.ProductDetailView.as_view(), name="product"),
+    # A substitute offered to a shopper, by the signed token of their link (no sign-in).
+    path("substitutions/<str:token>/", shopper.SubstitutionView.as_view(), name="substitution"),
+    path(
+        "substitutions/<str:token>/answer/",
+        shopper.SubstitutionAnswerView.as_view(),
+        name="substitution-answer",
+    ),
 ]
 
 shopper = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import counter, reports, stock, transfers, views, wave
+from . import counter, reports, stock, substitutions, transfers, views, wave
 
 app_name = "console"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     *counter.urlpatterns,  # the till and returns
     *reports.urlpatterns,
     *transfers.urlpatterns,
+    *substitutions.urlpatterns,  # withdrawing a substitute offered to the shopper
     path("<slug:code>/orders/<str:number>/", views.OrderView.as_view(), name="order"),
     path(
         "<slug:code>/orders/<str:number>/pick-list/", views.PickListView.as_view(), name="pick-list"

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from apps.order import pickup_codes, statuses
 from apps.order.selectors import order_history
-from apps.pickup import reasons, selectors, services
+from apps.pickup import reasons, selectors, services, substitutions
 from apps.stores.models import Store
 from apps.stores.selectors import MANAGER_ROLES, staff_locations, staff_store
 
@@ -120,6 +120,9 @@ class OrderView(StoreConsoleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = self.get_order()
+        if order.is_pickup and substitutions.expire_due(order=order):  # read: settle lapsed
+            order = self.get_order()
+        offers = substitutions.offers(order) if order.is_pickup else []
         lines = list(order.lines.all())
         bins = selectors.bins_at(self.store, [line.product_id for line in lines])
         for line in lines:
@@ -134,6 +137,8 @@ class OrderView(StoreConsoleMixin, TemplateView):
             to_pick={line.pk for line in selectors.unconfirmed_lines(order)},
             timeline=order_history(order),
             statuses=statuses,
+            substitutions=offers,
+            waiting_answer=any(offer.is_open for offer in offers),
             **kwargs,
         )
 
@@ -291,6 +296,10 @@ class OrderActionView(StoreConsoleMixin, TemplateView):
             quantity=data.get("quantity") or 1,
             refund=selectors.refund_due(order),
             error=error,
+            candidates=substitutions.candidates(line=line, store=self.store) if line else [],
+            chosen_substitute=data.get("substitute", ""),
+            substitute_quantity=data.get("substitute_quantity") or "",
+            substitution_hours=substitutions.hours(),
         )
         return self.render_to_response(context, status=400 if error else 200)
 
@@ -302,14 +311,34 @@ class OrderActionView(StoreConsoleMixin, TemplateView):
             return self.confirm_page(order, action, request.POST)
         try:
             params = action_params(action, order, request.POST)
-            order = services.act(action, order=order, by=request.user, **params)
+            substitute = posted_id(request.POST.get("substitute")) if action == "short-pick" else 0
+            if substitute:
+                substitutions.short_pick_and_offer(
+                    order=order,
+                    by=request.user,
+                    substitute=substitute,
+                    substitute_quantity=int(
+                        request.POST.get("substitute_quantity") or params["quantity"]
+                    ),
+                    **params,
+                )
+                order.refresh_from_db()
+            else:
+                order = services.act(action, order=order, by=request.user, **params)
         except (services.PickupError, ValueError) as exc:
             error = str(exc) or "That did not work: check the quantity."
             if action in CONFIRMED:
                 return self.confirm_page(order, action, request.POST, error=error)
             messages.error(request, error)
             return redirect("console:order", code=code, number=number)
-        messages.success(request, DONE[action])
+        if action == "short-pick" and substitute:
+            messages.success(
+                request,
+                "Short pick recorded and the substitute offered: the customer has "
+                f"{substitutions.hours()} h to answer by e-mail or text.",
+            )
+        else:
+            messages.success(request, DONE[action])
         if action == "short-pick" and order.status == statuses.CANCELLED:
             messages.warning(request, "Nothing was left to pick, so the order is cancelled.")
         return redirect("console:order", code=code, number=number)

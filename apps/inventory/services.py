@@ -458,6 +458,22 @@ def release_lines(*, order, location: Location, lines: Mapping, by=None, note=""
     return movements
 
 
+def allocate_added_line(*, order, location: Location, line, by=None) -> list[StockMovement]:
+    """Save a line added to a placed order (a substitute the shopper accepted) with all its
+    units promised at the location, never below its safety buffer: all or nothing (raises
+    InsufficientStock, and the line is not kept)."""
+    with transaction.atomic():
+        line.num_allocated = line.quantity
+        line.save()
+        return allocate(
+            location=location,
+            quantities={line.product_id: line.quantity},
+            by=by,
+            order=order,
+            order_lines={line.product_id: line},
+        )
+
+
 def release_order(*, order, location: Location, by=None, note="") -> list:
     """Give back everything still promised to the order."""
     lines = {line: line.num_allocated for line in order.lines.all() if line.num_allocated}

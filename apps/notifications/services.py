@@ -13,6 +13,7 @@ from apps.order.links import order_page_url
 from apps.pickup import reasons
 from apps.pickup.models import PickupEvent
 from apps.pickup.selectors import collect_by, extension_refused
+from apps.pickup.substitutions import message_context, too_late_to_ask
 
 from . import sms
 
@@ -45,6 +46,7 @@ def _messages(event: PickupEvent) -> dict:
             "extension_days": settings.PICKUP_HOLD_EXTENSION_DAYS,
             "order_url": order_page_url(order),
             "shopper_reason": reasons.for_shopper(event.detail),
+            **message_context(event),  # a substitute offered: the offer and its answer link
         },
     )
 
@@ -58,6 +60,10 @@ def send_event_message(*, event_id: int) -> bool:
     with transaction.atomic():
         event = _locked_event(event_id)
         if event.notified_at is not None or event.kind not in PickupEvent.NOTIFY:
+            return False
+        if too_late_to_ask(event):  # marked, so the sweeper stops retrying it
+            event.notified_at = timezone.now()
+            event.save(update_fields=["notified_at"])
             return False
         order = event.order
         messages = {**_messages(event), "sms": ""}  # texts go through send_event_text
@@ -84,6 +90,10 @@ def send_event_text(*, event_id: int) -> bool:
         if event.texted_at is not None or event.kind not in PickupEvent.TEXT or not phone:
             return False
         if not texts_wanted(event.order):
+            return False
+        if too_late_to_ask(event):
+            event.texted_at = timezone.now()
+            event.save(update_fields=["texted_at"])
             return False
         body = " ".join(_messages(event)["sms"].split())
         if body:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -19,7 +19,7 @@ from apps.order.selectors import phone_matches
 from apps.stores.models import Location
 
 from . import reasons
-from .models import PickupEvent
+from .models import PickupEvent, Substitution
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -93,6 +93,19 @@ SHOPPER_LABELS = {
     PickupEvent.Kind.HANDED_OVER: "Collected",
     PickupEvent.Kind.NOT_COLLECTED: "Not collected: back on sale",
     PickupEvent.Kind.CANCELLED: "Cancelled",
+    PickupEvent.Kind.SUB_OFFERED: "The store offered a substitute",
+    PickupEvent.Kind.SUB_ACCEPTED: "You accepted the substitute",
+    PickupEvent.Kind.SUB_DECLINED: "You declined the substitute: not supplied",
+    PickupEvent.Kind.SUB_EXPIRED: "No answer in time: not supplied",
+    PickupEvent.Kind.SUB_WITHDRAWN: "Substitute withdrawn: not supplied",
+}
+#: Substitution events: what they say of the missing item and the substitute.
+_SUBSTITUTION_KINDS = {
+    PickupEvent.Kind.SUB_OFFERED,
+    PickupEvent.Kind.SUB_ACCEPTED,
+    PickupEvent.Kind.SUB_DECLINED,
+    PickupEvent.Kind.SUB_EXPIRED,
+    PickupEvent.Kind.SUB_WITHDRAWN,
 }
 
 
@@ -132,6 +145,14 @@ def _shopper_detail(event: PickupEvent) -> str:
         return f"{event.quantity} × {title}, £{event.refund} to be refunded"
     if event.kind == PickupEvent.Kind.ARRIVED:
         return event.detail.get("note", "")
+    if event.kind in _SUBSTITUTION_KINDS:
+        product = event.detail.get("product", "")
+        if event.kind == PickupEvent.Kind.SUB_OFFERED:
+            return f"{event.quantity} × {product} instead of {event.line.title if event.line else 'an item'}"
+        if event.kind == PickupEvent.Kind.SUB_ACCEPTED:
+            return f"{event.quantity} × {product}"
+        title = event.line.title if event.line else "an item"
+        return f"{event.quantity} × {title}, you will not pay for it"
     if event.kind == PickupEvent.Kind.HOLD_EXTENDED:
         days = event.detail.get("days", 0)
         return f"{days} more day{'s' if days != 1 else ''}"
@@ -210,6 +231,12 @@ def store_orders(store: Location) -> QuerySet:
             arrived_at=_last_event_time(PickupEvent.Kind.ARRIVED),
             arrival_note=Subquery(arrivals.values("detail__note")[:1]),
             handed_over_at=_last_event_time(PickupEvent.Kind.HANDED_OVER),
+            # A substitute offered to the shopper still waits for their answer.
+            awaiting_answer=Exists(
+                Substitution.objects.filter(
+                    order=OuterRef("pk"), status=Substitution.Status.OFFERED
+                )
+            ),
         )
     )
 

@@ -135,9 +135,20 @@ def start_picking(*, order: Order, by) -> Order:
 
 
 @transaction.atomic
-def short_pick(*, order: Order, line, quantity: int, by, reason: str = "", note: str = "") -> Order:
+def short_pick(
+    *,
+    order: Order,
+    line,
+    quantity: int,
+    by,
+    reason: str = "",
+    note: str = "",
+    keep_open: bool = False,
+) -> Order:
     """Part of a line is missing or damaged: cancel those units, release them, owe a refund.
-    ``reason`` is a code of ``reasons.SHORT_PICK`` (or free text), ``note`` says more."""
+    ``reason`` is a code of ``reasons.SHORT_PICK`` (or free text), ``note`` says more.
+    ``keep_open``: a substitute is offered (``substitutions``), so an order with nothing else
+    left waits for the shopper's answer instead of being cancelled."""
     detail = why("short-pick", reason, note)
     order = lock_pickup_order(order.pk, by=by)
     require(order, "short-pick")
@@ -162,7 +173,7 @@ def short_pick(*, order: Order, line, quantity: int, by, reason: str = "", note:
         refund=line.unit_price_incl_tax * quantity,
         detail=detail,
     )
-    if not any(line.num_allocated for line in order.lines.all()):
+    if not keep_open and not any(line.num_allocated for line in order.lines.all()):
         _move(
             order,
             statuses.CANCELLED,
@@ -189,6 +200,9 @@ def confirm_line(*, order: Order, line, by) -> Order:
 def mark_ready(*, order: Order, by) -> Order:
     order = lock_pickup_order(order.pk, by=by)
     require(order, "ready")
+    from .substitutions import refuse_ready_while_waiting  # it builds on this module
+
+    refuse_ready_while_waiting(order)
     missing = unconfirmed_lines(order)
     if missing:
         raise PickupError(

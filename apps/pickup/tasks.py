@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import selectors, services
+from . import selectors, services, substitutions
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +42,9 @@ def remind_uncollected() -> int:
         except services.PickupError:
             logger.exception("could not remind the customer of order %s", order.number)
     return reminded
+
+
+@shared_task
+def expire_substitutions() -> int:
+    """Close the substitutes offered to shoppers who did not answer in time."""
+    return substitutions.expire_due()

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
 from apps.order import pickup_codes
-from apps.pickup import selectors, services
+from apps.pickup import selectors, services, substitutions
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -37,10 +37,15 @@ def directions_url(store) -> str:
 
 def collect_context(order, *, arrive_url: str, cancel_url: str, extend_url: str) -> dict:
     """What ``omnishop/collect_panel.html`` needs (an empty dict for an order not collected)."""
-    panel = selectors.collect_panel(order)
-    if panel is None:
+    if order.pickup_location_id is None:
         return {}
+    if substitutions.expire_due(order=order):  # an offer past its time reads as expired
+        order.refresh_from_db()
+    panel = selectors.collect_panel(order)
     return {
+        "substitution_offers": [
+            (offer, substitutions.answer_url(offer)) for offer in substitutions.waiting(order)
+        ],
         "panel": panel,
         "panel_qr": pickup_codes.qr_svg(order.pickup_code) if panel.pickup_code else "",
         "directions_url": directions_url(panel.store),

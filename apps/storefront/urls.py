@@ -4,7 +4,7 @@ order pages (Oscar's URLs, our views), "I'm here", keeping an order longer and c
 from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 
-from . import account, basket, stores, views
+from . import account, basket, stores, substitutions, views
 
 stores_urls = (
     [
@@ -17,6 +17,12 @@ stores_urls = (
 
 pickup_urls = (
     [
+        # A substitute for a short-picked item, answered by its signed link (no sign-in).
+        path(
+            "substitute/<str:token>/",
+            substitutions.SubstitutionView.as_view(),
+            name="substitute",
+        ),
         path("<str:number>/arrived/", account.ArrivedView.as_view(), name="arrived"),
         path("<str:number>/cancel/", account.CancelView.as_view(), name="cancel"),
         path("<str:number>/extend/", account.ExtendView.as_view(), name="extend"),
