@@ -6,6 +6,7 @@ from oscar.core.loading import get_model
 
 from apps.checkout.services import BasketCollectStatus
 from apps.checkout.services import basket_collect_status as collect_status
+from apps.inventory import holds
 from apps.inventory.availability import ProductAvailability, product_availability
 from apps.inventory.selectors import card_queryset, with_store_units
 from apps.stores.hours import in_words, ready_time
@@ -145,11 +146,25 @@ def basket_collect_status(request, basket) -> BasketCollectStatus | None:
     return request._basket_collect_status
 
 
+def basket_holds(request, basket) -> dict[int, tuple[int, str]]:
+    """The units held for this basket at the shopper's store and until when in the store's
+    time ("14:32"), by product id; read once a request (no query with holds off)."""
+    if "_basket_holds" not in request.__dict__:
+        store = my_store(request)
+        found = holds.basket_holds(basket, location=store) if store is not None else {}
+        request._basket_holds = {
+            pid: (hold.quantity, holds.local_time(hold.expires_at, store))
+            for pid, hold in found.items()
+        }
+    return request._basket_holds
+
+
 def basket_page_parts(request, basket, checkout_session) -> tuple:
     """Every value the basket page is rendered from beyond the catalogue's rows: each line
     (its product's row, options, quantity, the price it was added at, the warehouse's price
     and stock now), my store with what it has of each line (and the store with everything
-    when it lacks some), when a pickup would be ready and how the shopper chose to be served."""
+    when it lacks some), when a pickup would be ready, what is held for the basket until when
+    and how the shopper chose to be served."""
     strategy = request.strategy
     lines = tuple(
         (
@@ -174,6 +189,7 @@ def basket_page_parts(request, basket, checkout_session) -> tuple:
         status
         and (tuple(units for _, units in status.lines), getattr(status.alternative, "pk", 0)),
         my_store_ready(request),
+        tuple(sorted(basket_holds(request, basket).items())),
         checkout_session.is_fulfilment_chosen(),
         checkout_session.collect_location_id(),
     )
