@@ -177,11 +177,12 @@ def with_store_units(products, store, *, holder=None):
     return products
 
 
-def load_search_results(results, *, store=None) -> None:
-    """Give a page of search results their products in one go (Haystack loads them one by one)."""
+def load_search_results(results, *, store=None, holder=None) -> None:
+    """Give a page of search results their products in one go (Haystack loads them one by one),
+    with my store's availability (``holder``'s own holds included)."""
     ids = [int(r.pk) for r in results]
     products = card_queryset().in_bulk(ids)
-    with_store_units(products.values(), store)
+    with_store_units(products.values(), store, holder=holder)
     for result in results:
         result._object = products.get(int(result.pk))
 

@@ -8,7 +8,7 @@ from apps.checkout.services import BasketCollectStatus
 from apps.checkout.services import basket_collect_status as collect_status
 from apps.inventory import holds
 from apps.inventory.availability import ProductAvailability, product_availability
-from apps.inventory.selectors import card_queryset, with_store_units
+from apps.inventory.selectors import card_queryset, holds_on, with_store_units
 from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 
@@ -28,12 +28,21 @@ def featured_categories(limit: int = 12):
     )
 
 
-def featured_products(*, store=None, limit: int = 8):
-    """Newest public products, with my store's availability when there is one."""
+def holder(request) -> int | None:
+    """The shopper's basket, whose own flash-sale holds are theirs to buy (None with holds off:
+    the basket is then not read for it)."""
+    if not holds_on():
+        return None
+    return request.basket.pk or None
+
+
+def featured_products(*, store=None, limit: int = 8, holder=None):
+    """Newest public products, with my store's availability when there is one (``holder``'s
+    own holds included)."""
     products = (
         card_queryset().browsable().filter(is_public=True).order_by("-date_created", "-pk")[:limit]
     )
-    return with_store_units(products, store)
+    return with_store_units(products, store, holder=holder)
 
 
 def availability_for(request, product, *, named=None, units=None) -> ProductAvailability:
@@ -133,7 +142,9 @@ def _recommended_products(request, product, limit: int) -> list:
     if not ids:
         return []
     found = card_queryset().filter(is_public=True).in_bulk(ids)
-    return with_store_units([found[i] for i in ids if i in found], my_store(request))
+    return with_store_units(
+        [found[i] for i in ids if i in found], my_store(request), holder=holder(request)
+    )
 
 
 def basket_collect_status(request, basket) -> BasketCollectStatus | None:
