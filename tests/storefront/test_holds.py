@@ -57,6 +57,7 @@ def test_the_basket_says_what_is_held_for_the_shopper_until_when(shop, sale, clo
 
     assert "2 × Desk Lamp held for you at Omnishop Leeds until 14:32." in page
     assert 'Desk Lamp: can be collected <br><small data-held="2">held for you until 14:32' in page
+    assert "Collect for free" in page  # priced for collection: the held lamps are its own
     clock.shift(dt.timedelta(minutes=15))
     assert "held for you" not in words(shopper, reverse("basket:summary"))
 
