@@ -62,6 +62,8 @@ class Held:
     held: int
     expires_at: dt.datetime | None
     limit: int = 0
+    #: Whether the store has any unit to sell at all, held or not (False: nothing to hold).
+    stocked: bool = True
 
     @property
     def short(self) -> bool:
@@ -153,15 +155,10 @@ def hold(
         titles = {p.pk: p.get_title() for p in Product.objects.filter(pk__in=list(wanted))}
         for pid in sorted(wanted):
             record = records.get(pid)
-            free = 0
+            on_sale = 0
             if record is not None:
-                free = max(
-                    record.num_in_stock
-                    - record.num_allocated
-                    - location.safety_buffer
-                    - others.get(record.pk, 0),
-                    0,
-                )
+                on_sale = record.num_in_stock - record.num_allocated - location.safety_buffer
+            free = max(on_sale - (others.get(record.pk, 0) if record is not None else 0), 0)
             allowed = wanted[pid]
             if limit:
                 elsewhere = (
@@ -201,6 +198,7 @@ def hold(
                     held=units,
                     expires_at=expires_at,
                     limit=limit if allowed < wanted[pid] and allowed <= free else 0,
+                    stocked=on_sale > 0,
                 )
             )
     return outcomes

@@ -75,7 +75,8 @@ def collect_store(request):
 
 class BasketAddView(OscarBasketAddView):
     """Oscar's add to basket; in flash-sale mode the units are held for the shopper at their
-    store first, and only what could be held is added (the shopper is told why fewer)."""
+    store first, and only what could be held is added (the shopper is told why fewer). A
+    product my store has none of at all is added as without the sale (for delivery)."""
 
     def form_valid(self, form):
         store = collect_store(self.request)
@@ -92,6 +93,8 @@ class BasketAddView(OscarBasketAddView):
             wanted={form.product.pk: before + asked},
             user=self.request.user,
         )
+        if not held.stocked:  # my store has none at all: added as without a sale (delivery)
+            return super().form_valid(form)
         adding = held.held - before
         if adding <= 0:
             messages.warning(self.request, held.message)

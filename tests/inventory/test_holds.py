@@ -3,6 +3,9 @@ everyone else, when it ends (on read, by the clock's job, at checkout), the limi
 and that with the setting off nothing is held and no query is added."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
@@ -212,3 +215,32 @@ def test_with_holds_on_availability_still_costs_one_query(shop, sale, clock):
     with CaptureQueriesContext(connection) as reads:
         assert leeds_units(shop) == 1
     assert len(reads) == 1
+
+
+def hold_settings(**env) -> subprocess.CompletedProcess:
+    """The shop's settings read in a process of their own with these variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.OMNISHOP_BASKET_HOLD_MINUTES, s.OMNISHOP_HOLD_LIMIT_PER_CUSTOMER)",
+        ],
+        env=clean,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_sale_is_set_from_the_environment_and_a_bad_value_is_refused_by_name():
+    assert hold_settings().stdout.split() == ["0", "0"]  # off by default
+    assert hold_settings(BASKET_HOLD_MINUTES="15", HOLD_LIMIT_PER_CUSTOMER="2").stdout.split() == [
+        "15",
+        "2",
+    ]
+    refused = hold_settings(BASKET_HOLD_MINUTES="-5")
+    assert refused.returncode != 0
+    assert "BASKET_HOLD_MINUTES must be 0 (off) to 10000, not -5." in refused.stderr

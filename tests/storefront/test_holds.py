@@ -196,3 +196,15 @@ def test_holds_add_no_query_to_the_product_page(
     off = product_page_queries(0)
     add(at_leeds(), shop["lamp"])  # someone holds one: the page must say 1, read fresh
     assert product_page_queries(15) == off
+
+
+def test_a_product_my_store_has_none_of_is_added_as_without_a_sale(shop, sale, clock):
+    kettle = ProductFactory(title="Kettle")
+    stock(shop["warehouse"], kettle, 5)  # for delivery; none at Leeds
+
+    page = add(at_leeds(), kettle)
+    without_a_store = add(Client(), shop["lamp"])
+
+    assert "Kettle: not available at this store" in page
+    assert "held for you" not in page + without_a_store
+    assert not BasketHold.objects.exists()
