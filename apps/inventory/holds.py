@@ -206,8 +206,9 @@ def hold(
 
 def hold_basket(*, basket, location: Location, user=None, now=None) -> list[Held]:
     """Hold every line of the basket at the store (after the shopper changed quantities): as
-    ``hold``, each product's lines cut to what is held (removed at none), and the holds of
-    products no longer in the basket given up."""
+    ``hold``, each product's lines cut to what is held (removed at none; a product the store
+    has none of at all is left for delivery), and the holds of products no longer in the
+    basket given up."""
     if not holds_on() or not basket.pk:
         return []
     with transaction.atomic():
@@ -217,12 +218,10 @@ def hold_basket(*, basket, location: Location, user=None, now=None) -> list[Held
             stockrecord__product_id__in=list(wanted)
         ).delete()
         outcomes = hold(basket=basket, location=location, wanted=wanted, user=user, now=now)
-        for held in outcomes:
-            if held.short:
-                _cut_lines(
-                    [line for line in lines if line.product_id == held.product_id], held.held
-                )
-        if any(held.short for held in outcomes):
+        cut = [held for held in outcomes if held.short and held.stocked]
+        for held in cut:
+            _cut_lines([line for line in lines if line.product_id == held.product_id], held.held)
+        if cut:
             basket._lines = None  # Oscar's cache of the lines: read them again
             basket.reset_offer_applications()
     return outcomes

@@ -20,7 +20,7 @@ from apps.inventory.models import BasketHold
 from apps.inventory.selectors import availability, product_ids_available_at
 from apps.inventory.tasks import release_expired_holds
 from apps.shipping.methods import CollectInStore
-from tests.factories import UserFactory
+from tests.factories import ProductFactory, UserFactory, stock
 
 T0 = dt.datetime(2026, 12, 3, 14, 17, tzinfo=dt.UTC)  # 14:17 in London
 
@@ -173,6 +173,22 @@ def test_changing_the_basket_cuts_lines_to_what_can_be_held(shop, sale, clock):
 
     assert (held.wanted, held.held) == (2, 1)
     assert mine.lines.get().quantity == 1
+
+
+def test_changing_the_basket_leaves_a_product_the_store_has_none_of_for_delivery(shop, sale, clock):
+    kettle = ProductFactory(title="Kettle")
+    stock(shop["warehouse"], kettle, 5)  # none at Leeds
+    mine = checkout.fill_basket(
+        owner=None, quantities={shop["lamp"].pk: 1, kettle.pk: 2}, location=shop["leeds"]
+    )
+
+    outcomes = holds.hold_basket(basket=mine, location=shop["leeds"])
+
+    assert [(h.title, h.held, h.stocked) for h in outcomes] == [
+        ("Desk Lamp", 1, True),
+        ("Kettle", 0, False),
+    ]
+    assert mine.lines.get(product=kettle).quantity == 2
 
 
 def test_a_customer_holds_at_most_the_limit_of_a_product_across_baskets(shop, sale, clock):
