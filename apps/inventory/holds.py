@@ -227,6 +227,20 @@ def hold_basket(*, basket, location: Location, user=None, now=None) -> list[Held
     return outcomes
 
 
+def move_to(*, basket, location: Location, user=None, now=None) -> list[Held]:
+    """The shopper chose another store to collect from: the basket's holds at other stores end
+    (their units go back on sale at once) and its units are held here, as many as are free;
+    its lines are left as they are (the basket says what this store lacks)."""
+    if not holds_on() or not basket.pk:
+        return []
+    with transaction.atomic():
+        BasketHold.objects.filter(basket_id=basket.pk).exclude(
+            stockrecord__partner_id=location.partner_id
+        ).delete()
+        wanted = basket_quantities_of(basket.lines.all())
+        return hold(basket=basket, location=location, wanted=wanted, user=user, now=now)
+
+
 def basket_quantities_of(lines) -> dict[int, int]:
     units: dict[int, int] = {}
     for line in lines:

@@ -20,6 +20,7 @@ from apps.inventory.models import BasketHold
 from apps.inventory.selectors import availability, product_ids_available_at
 from apps.inventory.tasks import release_expired_holds
 from apps.shipping.methods import CollectInStore
+from tests.api.conftest import api_client
 from tests.factories import ProductFactory, UserFactory, stock
 
 T0 = dt.datetime(2026, 12, 3, 14, 17, tzinfo=dt.UTC)  # 14:17 in London
@@ -260,3 +261,13 @@ def test_the_sale_is_set_from_the_environment_and_a_bad_value_is_refused_by_name
     refused = hold_settings(BASKET_HOLD_MINUTES="-5")
     assert refused.returncode != 0
     assert "BASKET_HOLD_MINUTES must be 0 (off) to 10000, not -5." in refused.stderr
+
+
+def test_an_app_checkout_of_units_held_in_a_web_basket_is_refused(shop, sale, clock):
+    hold(shop, basket_of(shop, 2), 2)
+    body = {"store": "leeds", "lines": [{"upc": "LAMP-1", "quantity": 1}]}
+
+    response = api_client(UserFactory()).post("/api/checkout/collect/", body, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "insufficient_stock"

@@ -208,3 +208,17 @@ def test_a_product_my_store_has_none_of_is_added_as_without_a_sale(shop, sale, c
     assert "Kettle: not available at this store" in page
     assert "held for you" not in page + without_a_store
     assert not BasketHold.objects.exists()
+
+
+def test_choosing_another_store_moves_the_hold_there(shop, sale, clock):
+    stock(shop["york"], shop["lamp"], 1)
+    shopper, other = at_leeds(), at_leeds()
+    add(shopper, shop["lamp"], 2)
+
+    shopper.post("/stores/york/choose/")
+
+    assert "Only 2 left at Omnishop Leeds" in words(other, shop["lamp"].get_absolute_url())
+    basket = words(shopper, reverse("basket:summary"))
+    assert "Desk Lamp: only 1 at this store" in basket
+    assert "1 held for you until 14:32" in basket
+    assert BasketHold.objects.get().stockrecord.partner_id == shop["york"].partner_id
