@@ -367,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expire_seconds": 60},
     },
+    # Flash-sale holds past their time are deleted (they stopped counting when they expired).
+    "release-expired-holds": {
+        "task": "apps.inventory.tasks.release_expired_holds",
+        "schedule": 60,
+    },
     # Hourly: each store's digest goes once a day, from 07:00 its own time.
     "send-low-stock-digests": {
         "task": "apps.inventory.tasks.send_low_stock_digests",
@@ -608,6 +613,17 @@ PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
 PICKUP_HOLD_EXTENSION_DAYS = env.int("PICKUP_HOLD_EXTENSION_DAYS", default=3)
 #: Hours a shopper has to accept or decline a substitute for a short-picked item (docs/substitutions.md).
 OMNISHOP_SUBSTITUTION_HOURS = env.int("OMNISHOP_SUBSTITUTION_HOURS", default=2)
+#: Flash-sale mode (docs/holds.md): minutes a collect basket's units are held at my store for
+#: the shopper (0, the default: no holds), and the most units of one product one customer may
+#: hold (0: no limit).
+OMNISHOP_BASKET_HOLD_MINUTES = env.int("BASKET_HOLD_MINUTES", default=0)
+OMNISHOP_HOLD_LIMIT_PER_CUSTOMER = env.int("HOLD_LIMIT_PER_CUSTOMER", default=0)
+for _name, _value in (
+    ("BASKET_HOLD_MINUTES", OMNISHOP_BASKET_HOLD_MINUTES),
+    ("HOLD_LIMIT_PER_CUSTOMER", OMNISHOP_HOLD_LIMIT_PER_CUSTOMER),
+):
+    if not 0 <= _value <= 10_000:
+        raise ImproperlyConfigured(f"{_name} must be 0 (off) to 10000, not {_value}.")
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 

@@ -16,6 +16,7 @@ from oscar.apps.checkout.mixins import OrderPlacementMixin
 from oscar.apps.shipping.methods import NoShippingRequired
 from oscar.core.loading import get_class, get_model
 
+from apps.inventory import holds
 from apps.inventory import services as stock
 from apps.inventory.selectors import availability, basket_quantities, mark_stocked
 from apps.inventory.services import ensure_stockrecords
@@ -63,6 +64,7 @@ def collect_options(basket, *, near=None, limit: int = 12) -> list[StoreResult]:
     return mark_stocked(
         find_stores(near=near, limit=limit, click_and_collect_only=True),
         quantities=basket_quantities(basket),
+        holder=basket,
     )
 
 
@@ -152,7 +154,10 @@ def place_order(
     with transaction.atomic():
         # The stock first: a shopper who loses the race for the last unit gets no order at all.
         stock.lock_available(
-            location=location, quantities=basket_quantities(basket), for_sale_now=till is not None
+            location=location,
+            quantities=basket_quantities(basket),
+            for_sale_now=till is not None,
+            holder=basket,  # its own flash-sale holds are its to buy
         )
         charge = shipping_method.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, charge, surcharges=surcharges)
@@ -197,6 +202,7 @@ def place_order(
             )
             _record_payment(order, total, source=provider.name, reference=reference)
         basket.submit()
+        holds.consume(basket=basket)  # the order took the units held for it
         if till is None:
             transaction.on_commit(lambda: send_order_placed_email(order))
     return order
@@ -358,7 +364,7 @@ class BasketCollectStatus:
 def basket_collect_status(basket, store: Location) -> BasketCollectStatus:
     """Each line's availability at my store; if one falls short, the nearest store with all."""
     quantities = basket_quantities(basket)
-    units = availability(products=list(quantities), locations=[store])
+    units = availability(products=list(quantities), locations=[store], holder=basket)
     status = BasketCollectStatus(
         store, [(line, units.at(line.product_id, store)) for line in basket.all_lines()]
     )

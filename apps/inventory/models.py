@@ -313,3 +313,44 @@ class LowStockDigest(models.Model):
 
     def __str__(self):
         return f"Low-stock digest for {self.location} on {self.day}"
+
+
+class BasketHold(models.Model):
+    """Flash-sale mode (``OMNISHOP_BASKET_HOLD_MINUTES``): units of one product in a collect
+    basket kept for its shopper at one store until ``expires_at``. They count against what
+    everyone else can buy or hold there, never against the holder; past ``expires_at`` they
+    count for nobody, even before the clock's job deletes the row; the order placed from the
+    basket consumes them. Writes are in ``apps/inventory/holds.py`` only."""
+
+    basket = models.ForeignKey("basket.Basket", on_delete=models.CASCADE, related_name="holds")
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="holds"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="stock_holds",
+        help_text="The signed-in shopper (their limit per product counts across baskets)",
+    )
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNITS)]
+    )
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expires_at", "pk"]
+        indexes = [models.Index(fields=["stockrecord", "expires_at"], name="hold_record_expiry")]
+        constraints = [
+            models.UniqueConstraint(fields=["basket", "stockrecord"], name="one_hold_per_line"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_UNITS),
+                name="hold_quantity_in_range",
+                violation_error_message=f"A hold keeps 1 to {MAX_UNITS:,} units.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x record {self.stockrecord_id} for basket {self.basket_id}"

@@ -6,8 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.conf import settings
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
@@ -20,13 +33,32 @@ def _ids(objects: Iterable) -> list[int]:
     return [getattr(o, "pk", o) for o in objects]
 
 
-def ats_expression():
-    """Available to sell of a stock record row: on hand − allocated − buffer, never below 0."""
-    return Greatest(
-        F("num_in_stock") - F("num_allocated") - F("partner__location__safety_buffer"),
-        Value(0),
-        output_field=IntegerField(),
+def holds_on() -> bool:
+    """Whether flash-sale holds are on (``OMNISHOP_BASKET_HOLD_MINUTES`` above 0)."""
+    return settings.OMNISHOP_BASKET_HOLD_MINUTES > 0
+
+
+def held_units(*, holder=None, now=None):
+    """Units of a stock record row held now for baskets other than ``holder`` (a basket or its
+    id): a subquery, so a listing pays no query more for it. Expired holds never count."""
+    BasketHold = get_model("inventory", "BasketHold")
+    holds = BasketHold.objects.filter(
+        stockrecord=OuterRef("pk"), expires_at__gt=now or timezone.now()
     )
+    holder_id = getattr(holder, "pk", holder)
+    if holder_id is not None:
+        holds = holds.exclude(basket_id=holder_id)
+    total = holds.order_by().values("stockrecord").annotate(units=Sum("quantity")).values("units")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def ats_expression(*, holder=None):
+    """Available to sell of a stock record row: on hand − allocated − buffer, never below 0;
+    with flash-sale holds on, less the units held for other baskets than ``holder``."""
+    free = F("num_in_stock") - F("num_allocated") - F("partner__location__safety_buffer")
+    if holds_on():
+        free = free - held_units(holder=holder)
+    return Greatest(free, Value(0), output_field=IntegerField())
 
 
 def product_matches(text: str, *, via: str = "") -> Q:
@@ -63,25 +95,27 @@ class Availability:
         return all(self.at(pid, location) >= units for pid, units in quantities.items())
 
 
-def availability(*, products: Iterable, locations: Iterable) -> Availability:
-    """Available to sell of each product at each location, in one query."""
+def availability(*, products: Iterable, locations: Iterable, holder=None) -> Availability:
+    """Available to sell of each product at each location, in one query; ``holder``: the
+    basket asking, whose own holds are its to buy."""
     rows = (
         StockRecord.objects.filter(
             product_id__in=_ids(products), partner__location__in=_ids(locations)
         )
-        .annotate(ats=ats_expression())
+        .annotate(ats=ats_expression(holder=holder))
         .values_list("product_id", "partner__location__id", "ats")
     )
     return Availability({(pid, lid): ats for pid, lid, ats in rows})
 
 
-def records_at(locations) -> Prefetch:
+def records_at(locations, *, holder=None) -> Prefetch:
     """Prefetch a product's stock records at these locations, each with its available to sell
-    (``ats``) and location (``location_id``): the price and the availability in one query."""
+    (``ats``, for ``holder`` as ``availability``) and location (``location_id``): the price and
+    the availability in one query."""
     return Prefetch(
         "stockrecords",
         queryset=StockRecord.objects.filter(partner__location__in=_ids(locations)).annotate(
-            ats=ats_expression(), location_id=F("partner__location__id")
+            ats=ats_expression(holder=holder), location_id=F("partner__location__id")
         ),
     )
 
@@ -100,11 +134,13 @@ def basket_quantities(basket) -> dict[int, int]:
     return units
 
 
-def mark_stocked(results, *, quantities: Mapping[int, int]):
+def mark_stocked(results, *, quantities: Mapping[int, int], holder=None):
     """Set ``has_everything`` on store finder results (``StoreResult``): whether each store has
-    all the units asked for, and ``short``: each product it lacks, with the units it has (one
-    query). Returns the results."""
-    units = availability(products=list(quantities), locations=[r.store for r in results])
+    all the units asked for (``holder``'s own holds included), and ``short``: each product it
+    lacks, with the units it has (one query). Returns the results."""
+    units = availability(
+        products=list(quantities), locations=[r.store for r in results], holder=holder
+    )
     for result in results:
         result.short = [
             (product_id, units.at(product_id, result.store))
@@ -154,32 +190,36 @@ def card_queryset():
     )
 
 
-def with_store_units(products, store):
+def with_store_units(products, store, *, holder=None):
     """Set ``my_store_units`` (available to sell at the shopper's store) on each product."""
     products = list(products)
     if store is not None and products:
-        units = availability(products=products, locations=[store])
+        units = availability(products=products, locations=[store], holder=holder)
         for product in products:
             product.my_store_units = units.at(product, store)
     return products
 
 
-def load_search_results(results, *, store=None) -> None:
-    """Give a page of search results their products in one go (Haystack loads them one by one)."""
+def load_search_results(results, *, store=None, holder=None) -> None:
+    """Give a page of search results their products in one go (Haystack loads them one by one),
+    with my store's availability (``holder``'s own holds included)."""
     ids = [int(r.pk) for r in results]
     products = card_queryset().in_bulk(ids)
-    with_store_units(products.values(), store)
+    with_store_units(products.values(), store, holder=holder)
     for result in results:
         result._object = products.get(int(result.pk))
 
 
 def product_ids_available_at(store) -> list[int]:
     """Ids of the products the store can sell now (for the "available at my store" filter)."""
-    return list(
-        StockRecord.objects.filter(partner_id=store.partner_id)
-        .filter(num_in_stock__gt=F("num_allocated") + store.safety_buffer)
-        .values_list("product_id", flat=True)
+    records = StockRecord.objects.filter(partner_id=store.partner_id).filter(
+        num_in_stock__gt=F("num_allocated") + store.safety_buffer
     )
+    if holds_on():  # and not all of what is left is held
+        records = records.alias(held=held_units()).filter(
+            num_in_stock__gt=F("num_allocated") + store.safety_buffer + F("held")
+        )
+    return list(records.values_list("product_id", flat=True))
 
 
 def ledger_drift():

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -31,6 +31,7 @@ from apps.stores.models import Location
 from .bounds import MAX_UNITS
 from .bulk import insert_rows, set_column
 from .models import (
+    BasketHold,
     LowStockDigest,
     StockCount,
     StockImport,
@@ -38,6 +39,7 @@ from .models import (
     Transfer,
     TransferLine,
 )
+from .selectors import holds_on
 
 StockRecord = get_model("partner", "StockRecord")
 StockAlert = get_model("partner", "StockAlert")
@@ -382,12 +384,16 @@ def sell_in_store(
     )
 
 
-def lock_available(*, location: Location, quantities: Quantities, for_sale_now: bool = False):
+def lock_available(
+    *, location: Location, quantities: Quantities, for_sale_now: bool = False, holder=None
+):
     """Lock the location's rows for these products (primary-key order) and refuse now
     (InsufficientStock) unless every unit can be had: allocated (above the safety buffer) or,
     ``for_sale_now``, sold at the till. Checkout calls it before creating an order, so a
     shopper who loses the race for the last unit never gets as far as an order; the rows stay
-    locked until the caller's transaction ends."""
+    locked until the caller's transaction ends. With flash-sale holds on, units held for
+    baskets other than ``holder`` (the basket being ordered) cannot be had: holds are taken
+    under the same row locks (``inventory.holds``)."""
     _check_quantities(quantities)
     floor = 0 if for_sale_now else location.safety_buffer
     records = (
@@ -397,14 +403,38 @@ def lock_available(*, location: Location, quantities: Quantities, for_sale_now: 
         .order_by("pk")
     )
     found = {record.product_id: record for record in records}
+    held = _held_for_others(found.values(), holder=holder)
     for product_id, units in sorted(quantities.items()):
         record = found.get(product_id)
-        available = max(record.num_in_stock - record.num_allocated - floor, 0) if record else 0
+        available = (
+            max(record.num_in_stock - record.num_allocated - floor - held.get(record.pk, 0), 0)
+            if record
+            else 0
+        )
         if available < units:
             product = record.product if record else Product.objects.get(pk=product_id)
             raise InsufficientStock(
                 product=product, location=location, requested=units, available=available
             )
+
+
+def _held_for_others(records, *, holder) -> dict[int, int]:
+    """Units of these (locked) records held now for other baskets than ``holder``, by record
+    id; one query, none when holds are off."""
+    if not holds_on() or not records:
+        return {}
+    holds = BasketHold.objects.filter(
+        stockrecord_id__in=[r.pk for r in records], expires_at__gt=timezone.now()
+    )
+    holder_id = getattr(holder, "pk", holder)
+    if holder_id is not None:
+        holds = holds.exclude(basket_id=holder_id)
+    return dict(
+        holds.order_by()
+        .values("stockrecord_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("stockrecord_id", "units")
+    )
 
 
 # --- orders: every unit counted against its order line ----------------------------------------

@@ -1,5 +1,6 @@
 """Celery beat's stock jobs: each store's managers get a morning digest of its open low-stock
-alerts (Oscar's ``StockAlert``, kept by the stock write path), and nothing when there are none."""
+alerts (Oscar's ``StockAlert``, kept by the stock write path), and nothing when there are none;
+flash-sale holds past their time are deleted."""
 
 import datetime as dt
 import logging
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from apps.stores.selectors import active_stores
 
-from . import selectors, services
+from . import holds, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +77,10 @@ def send_low_stock_digest(store, *, day: dt.date) -> bool:
         )
         message.send()  # raises on failure: the claim is undone and next hour tries again
     return True
+
+
+@shared_task
+def release_expired_holds() -> int:
+    """Delete the flash-sale holds past their time (they stopped counting when they expired:
+    this only tidies up). Returns how many."""
+    return holds.release_expired()

@@ -11,14 +11,14 @@ CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 
 def collects_at_my_store(request, basket) -> bool:
     """Before checkout asks: the shopper's store takes click and collect and has the whole
-    basket, so the basket is priced as collected there (free), not delivered."""
+    basket (what is held for it counted as its own), so the basket is priced as collected there
+    (free), not delivered."""
     store = my_store(request)
     if store is None or not store.click_and_collect or basket.is_empty:
         return False
     quantities = basket_quantities(basket)
-    return availability(products=list(quantities), locations=[store]).has_everything(
-        store, quantities
-    )
+    units = availability(products=list(quantities), locations=[store], holder=basket)
+    return units.has_everything(store, quantities)
 
 
 class Repository(repository.Repository):

@@ -10,16 +10,22 @@ shipping asks it: one query per line before).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models.signals import post_delete, post_save
+from django.shortcuts import redirect
 from oscar.apps.basket import middleware
 from oscar.core.loading import get_class, get_model
 
+from apps.inventory import holds
+from apps.inventory.selectors import basket_quantities, holds_on
+from apps.stores.my_store import my_store
 from config.cache import CacheVersion, kept
 
 from . import fragments, selectors
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 OscarBasketView = get_class("basket.views", "BasketView")
+OscarBasketAddView = get_class("basket.views", "BasketAddView")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 VERSION = CacheVersion("storefront:offers-version")
 
@@ -52,6 +58,52 @@ class BasketMiddleware(middleware.BasketMiddleware):
         if offers_exist():
             super().apply_offers_to_basket(request, basket)
 
+    def merge_baskets(self, master, slave):
+        """A guest who signs in keeps what was held for their basket."""
+        super().merge_baskets(master, slave)
+        holds.move(from_basket=slave, to_basket=master, user=master.owner)
+
+
+def collect_store(request):
+    """The store a flash-sale hold is taken at: the shopper's store, if it offers collect
+    and holds are on (None otherwise: nothing is held)."""
+    if not holds_on():
+        return None
+    store = my_store(request)
+    return store if store is not None and store.click_and_collect else None
+
+
+class BasketAddView(OscarBasketAddView):
+    """Oscar's add to basket; in flash-sale mode the units are held for the shopper at their
+    store first, and only what could be held is added (the shopper is told why fewer). A
+    product my store has none of at all is added as without the sale (for delivery)."""
+
+    def form_valid(self, form):
+        store = collect_store(self.request)
+        if store is None:
+            return super().form_valid(form)
+        basket = self.request.basket
+        if not basket.pk:
+            basket.save()  # a hold belongs to a basket; Oscar keeps its cookie on the way out
+        asked = form.cleaned_data["quantity"]
+        before = basket_quantities(basket).get(form.product.pk, 0)
+        (held,) = holds.hold(
+            basket=basket,
+            location=store,
+            wanted={form.product.pk: before + asked},
+            user=self.request.user,
+        )
+        if not held.stocked:  # my store has none at all: added as without a sale (delivery)
+            return super().form_valid(form)
+        adding = held.held - before
+        if adding <= 0:
+            messages.warning(self.request, held.message)
+            return redirect(self.get_success_url())
+        form.cleaned_data["quantity"] = adding
+        response = super().form_valid(form)
+        (messages.warning if held.short else messages.info)(self.request, held.message)
+        return response
+
 
 class BasketView(fragments.KeptPage, OscarBasketView):
     """Oscar's basket page, kept whole for a visitor who is not signed in for the values it is
@@ -62,6 +114,19 @@ class BasketView(fragments.KeptPage, OscarBasketView):
 
     def get_upsell_messages(self, basket):
         return super().get_upsell_messages(basket) if offers_exist() else []
+
+    def formset_valid(self, formset):
+        """Quantities changed: in flash-sale mode the holds follow the lines (a line that
+        grew beyond what is free is cut back, with the reason)."""
+        response = super().formset_valid(formset)
+        store = collect_store(self.request)
+        if store is not None:
+            for held in holds.hold_basket(
+                basket=self.request.basket, location=store, user=self.request.user
+            ):
+                if held.short:
+                    messages.warning(self.request, held.message)
+        return response
 
     def kept_page_parts(self, context):
         if offers_exist():

@@ -5,8 +5,9 @@ from oscar.core.loading import get_model
 
 from apps.checkout.services import BasketCollectStatus
 from apps.checkout.services import basket_collect_status as collect_status
+from apps.inventory import holds
 from apps.inventory.availability import ProductAvailability, product_availability
-from apps.inventory.selectors import card_queryset, with_store_units
+from apps.inventory.selectors import card_queryset, holds_on, with_store_units
 from apps.stores.hours import in_words, ready_time
 from apps.stores.my_store import my_store
 from config.cache import kept
@@ -27,12 +28,21 @@ def featured_categories(limit: int = 12):
     )
 
 
-def featured_products(*, store=None, limit: int = 8):
-    """Newest public products, with my store's availability when there is one."""
+def holder(request) -> int | None:
+    """The shopper's basket, whose own flash-sale holds are theirs to buy (None with holds off:
+    the basket is then not read for it)."""
+    if not holds_on():
+        return None
+    return request.basket.pk or None
+
+
+def featured_products(*, store=None, limit: int = 8, holder=None):
+    """Newest public products, with my store's availability when there is one (``holder``'s
+    own holds included)."""
     products = (
         card_queryset().browsable().filter(is_public=True).order_by("-date_created", "-pk")[:limit]
     )
-    return with_store_units(products, store)
+    return with_store_units(products, store, holder=holder)
 
 
 def availability_for(request, product, *, named=None, units=None) -> ProductAvailability:
@@ -134,7 +144,9 @@ def _recommended_products(request, product, limit: int) -> list:
     if not ids:
         return []
     found = card_queryset().filter(is_public=True).in_bulk(ids)
-    return with_store_units([found[i] for i in ids if i in found], my_store(request))
+    return with_store_units(
+        [found[i] for i in ids if i in found], my_store(request), holder=holder(request)
+    )
 
 
 def basket_collect_status(request, basket) -> BasketCollectStatus | None:
@@ -147,11 +159,25 @@ def basket_collect_status(request, basket) -> BasketCollectStatus | None:
     return request._basket_collect_status
 
 
+def basket_holds(request, basket) -> dict[int, tuple[int, str]]:
+    """The units held for this basket at the shopper's store and until when in the store's
+    time ("14:32"), by product id; read once a request (no query with holds off)."""
+    if "_basket_holds" not in request.__dict__:
+        store = my_store(request)
+        found = holds.basket_holds(basket, location=store) if store is not None else {}
+        request._basket_holds = {
+            pid: (hold.quantity, holds.local_time(hold.expires_at, store))
+            for pid, hold in found.items()
+        }
+    return request._basket_holds
+
+
 def basket_page_parts(request, basket, checkout_session) -> tuple:
     """Every value the basket page is rendered from beyond the catalogue's rows: each line
     (its product's row, options, quantity, the price it was added at, the warehouse's price
     and stock now), my store with what it has of each line (and the store with everything
-    when it lacks some), when a pickup would be ready and how the shopper chose to be served."""
+    when it lacks some), when a pickup would be ready, what is held for the basket until when
+    and how the shopper chose to be served."""
     strategy = request.strategy
     lines = tuple(
         (
@@ -176,6 +202,7 @@ def basket_page_parts(request, basket, checkout_session) -> tuple:
         status
         and (tuple(units for _, units in status.lines), getattr(status.alternative, "pk", 0)),
         my_store_ready(request),
+        tuple(sorted(basket_holds(request, basket).items())),
         checkout_session.is_fulfilment_chosen(),
         checkout_session.collect_location_id(),
     )

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView, View
 
+from apps.inventory import holds
+from apps.inventory.selectors import holds_on
 from apps.stores.hours import opening_status, ready_time
 from apps.stores.models import Store
 from apps.stores.my_store import choose_store
@@ -60,6 +62,9 @@ class ChooseStoreView(View):
     def post(self, request, code):
         store = get_object_or_404(Store.objects.filter(is_active=True), code=code)
         choose_store(request, store)
+        if holds_on() and store.click_and_collect and request.basket.pk:
+            # Flash-sale mode: what the basket held at the old store is held here instead.
+            holds.move_to(basket=request.basket, location=store, user=request.user)
         messages.success(request, f"{store.name} is now your store.")
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -49,9 +49,11 @@ pickup_urls = (
 #: Oscar's page URLs answered by our views, mounted before Oscar's: the order pages
 #: (``customer:order``, ``customer:anon-order``, which every e-mail links to) with the collect
 #: panel, two account pages that failed on a line or product that doesn't exist, the basket
-#: (no offer lookups in a shop without offers) and the product page.
+#: (no offer lookups in a shop without offers) and adding to it (flash-sale holds), and the
+#: product page.
 oscar_pages = [
     path("basket/", basket.BasketView.as_view()),
+    path("basket/add/<int:pk>/", basket.BasketAddView.as_view()),
     path("accounts/orders/", login_required(account.OrderHistoryView.as_view())),
     path(
         "accounts/orders/<str:order_number>/",

@@ -32,7 +32,9 @@ class HomeView(fragments.KeptPage, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             categories=selectors.featured_categories(),
-            products=selectors.featured_products(store=my_store(self.request)),
+            products=selectors.featured_products(
+                store=my_store(self.request), holder=selectors.holder(self.request)
+            ),
             **kwargs,
         )
 
@@ -61,7 +63,7 @@ class ProductDetailView(fragments.KeptPage, OscarProductDetailView):
         self.named = named_locations(my_store(self.request))
         return Product.objects.select_related(
             "product_class", "parent__product_class"
-        ).prefetch_related(records_at(self.named.locations))
+        ).prefetch_related(records_at(self.named.locations, holder=selectors.holder(self.request)))
 
     def get_object(self, queryset=None):
         if hasattr(self, "object"):  # Oscar's get() asks twice: the availability once

@@ -12,7 +12,7 @@ from oscar.apps.search.views import base
 
 from apps.inventory.selectors import load_search_results, product_ids_available_at
 from apps.storefront.fragments import KeptPage
-from apps.storefront.selectors import cards_parts
+from apps.storefront.selectors import cards_parts, holder
 from apps.stores.my_store import my_store
 
 
@@ -39,7 +39,11 @@ class BaseSearchView(KeptPage, base.BaseSearchView):
 
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
-        load_search_results(list(ctx["page_obj"].object_list), store=my_store(self.request))
+        load_search_results(
+            list(ctx["page_obj"].object_list),
+            store=my_store(self.request),
+            holder=holder(self.request),
+        )
         ctx["only_my_store"] = self.only_my_store()
         return ctx
 

@@ -36,6 +36,14 @@ def basket_collect_status(context, basket):
     return selectors.basket_collect_status(context["request"], basket)
 
 
+@register.simple_tag(takes_context=True)
+def held_for(context, line):
+    """(units, "14:32"): what is held for the basket line's product at the shopper's store and
+    until when, or None."""
+    request = context["request"]
+    return selectors.basket_holds(request, request.basket).get(line.product_id)
+
+
 @register.simple_tag
 def pickup_progress(order):
     return progress(order)
