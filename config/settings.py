@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "apps.inventory.apps.InventoryConfig",
     "apps.storefront.apps.StorefrontConfig",
     "apps.pickup.apps.PickupConfig",
+    "apps.routing.apps.RoutingConfig",
     "apps.instore.apps.InstoreConfig",
     "apps.notifications.apps.NotificationsConfig",
     "apps.demo.apps.DemoConfig",
@@ -597,6 +598,14 @@ OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.pay
 PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
 #: Days a shopper may add, once, to a ready order's holding days from its page or the API.
 PICKUP_HOLD_EXTENSION_DAYS = env.int("PICKUP_HOLD_EXTENSION_DAYS", default=3)
+# Routing (docs/routing.md): which locations an order's units come from.
+#: A policy's name (nearest, fewest-parts, safety-stock, warehouse-first) or a class's dotted path.
+OMNISHOP_ROUTING_POLICY = env.str("ROUTING_POLICY", default="nearest")
+#: Days a transfer takes from one location to another when no route sets its own.
+ROUTING_TRANSFER_DAYS = env.int("ROUTING_TRANSFER_DAYS", default=2)
+#: Units of each product a store keeps for walk-in customers under the safety-stock policy
+#: (a store's own safety buffer counts when it is higher).
+ROUTING_SAFETY_STOCK = env.int("ROUTING_SAFETY_STOCK", default=2)
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 
