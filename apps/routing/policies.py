@@ -38,6 +38,7 @@ class Source:
     rule: str
     reason: str
     lead_days: int = 0  # days on the road to the part's location (0: on its shelf)
+    floor: int = 0  # units the location keeps back from this order (the policy's floor)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ class Policy:
                     SHELF if not missing else self.name,
                     f"{store.name} has {_words(on_shelf, stock.titles)} on its shelves"
                     + (self.shelf_note(store) if missing or self.floor(store) else ""),
+                    floor=self.floor(store),
                 )
             )
         if missing:
@@ -228,7 +230,12 @@ class Policy:
 
     def _source(self, location, destination, quantities, stock, reason) -> Source:
         return Source(
-            location, dict(quantities), self.name, reason[:255], stock.days(location, destination)
+            location,
+            dict(quantities),
+            self.name,
+            reason[:255],
+            stock.days(location, destination),
+            floor=self.floor(location),
         )
 
     # --- home delivery ----------------------------------------------------------------------
@@ -249,6 +256,7 @@ class Policy:
                             dict(quantities),
                             "warehouse",
                             f"{home.name} has everything for delivery",
+                            floor=self.floor(home),
                         ),
                     ),
                     None,
@@ -358,7 +366,9 @@ class WarehouseFirst(NearestWithEverything):
         for location in self.candidates(stock, home):
             if location.kind == Location.Kind.STORE and self.has(stock, location, quantities):
                 reason = f"{home.name} lacks some of it; {location.name} has everything"
-                source = Source(location, dict(quantities), self.name, reason)
+                source = Source(
+                    location, dict(quantities), self.name, reason, floor=self.floor(location)
+                )
                 return Route(self.name, (Part(location, (source,), None),))
         return None
 

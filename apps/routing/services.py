@@ -25,18 +25,13 @@ from apps.order import statuses
 from apps.stores.models import Location
 
 from .models import RoutingDecision
-from .policies import POLICIES, SHELF, Route, current_policy
+from .policies import SHELF, Route
 
 Order = get_model("order", "Order")
 
 
 class RouteRefused(Exception):
     """The route cannot be placed as it is (several parts, or no longer the same)."""
-
-
-def _floor(route: Route, location: Location) -> int:
-    policy = POLICIES.get(route.policy) or current_policy()
-    return policy.floor(location)
 
 
 def lock_stock(*, route: Route) -> None:
@@ -49,7 +44,7 @@ def lock_stock(*, route: Route) -> None:
         stock.lock_available(
             location=source.location,
             quantities=source.quantities,
-            floor=_floor(route, source.location),
+            floor=source.floor,
         )
 
 

@@ -17,10 +17,7 @@ from tests.factories import stock
 def sources(route):
     """{location code: {product title: units}} of a single-part route."""
     (part,) = route.parts
-    return {
-        s.location.code: {title: n for title, n in _titled(s.quantities).items()}
-        for s in part.sources
-    }
+    return {s.location.code: _titled(s.quantities) for s in part.sources}
 
 
 def _titled(quantities):
