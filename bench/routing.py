@@ -2,7 +2,8 @@
 to a store (what the collect step and placing a ship-to-store order ask), and of a delivery
 route, with the queries each costs. Goal: p95 at most 50 ms.
 
-    .venv/bin/python bench/routing.py
+    .venv/bin/python bench/routing.py            # builds the data afresh
+    .venv/bin/python bench/routing.py --reuse    # routes over the data the last run built
 
 The data (the demo shop at 500 stores, 60 products) is built in a database of its own,
 ``omnishop_bench_routing`` beside the other benchmarks' (``BENCH_DATABASE_URL`` overrides).
@@ -10,6 +11,7 @@ The data (the demo shop at 500 stores, 60 products) is built in a database of it
 
 import os
 import random
+import sys
 import time
 
 os.environ.setdefault(
@@ -18,7 +20,8 @@ os.environ.setdefault(
 
 from _setup import QueryCounter, percentiles, setup  # noqa: E402
 
-setup()
+REUSE = "--reuse" in sys.argv
+setup(fresh=not REUSE)
 
 from django.core.management import call_command  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
@@ -46,21 +49,22 @@ def timed(fn):
 
 def main():
     start = time.perf_counter()
-    call_command(
-        "load_demo",
-        "--products",
-        str(PRODUCTS),
-        "--stores",
-        str(STORES),
-        "--no-index",
-        "--no-progress",
-        verbosity=0,
-    )
+    if not (REUSE and Product.objects.exists()):
+        call_command(
+            "load_demo",
+            "--products",
+            str(PRODUCTS),
+            "--stores",
+            str(STORES),
+            "--no-index",
+            "--no-progress",
+            verbosity=0,
+        )
     locations = [loc for loc in directory.locations() if loc.is_active]
     stores = [loc for loc in locations if loc.kind == Location.Kind.STORE]
     print(
-        f"loaded {PRODUCTS} products x {len(locations)} locations "
-        f"({len(stores)} stores) in {time.perf_counter() - start:.1f} s"
+        f"{PRODUCTS} products x {len(locations)} locations ({len(stores)} stores), "
+        f"{'reused' if REUSE else f'loaded in {time.perf_counter() - start:.1f} s'}"
     )
     rng = random.Random(7)
     products = list(Product.objects.order_by("pk").values_list("pk", flat=True))
