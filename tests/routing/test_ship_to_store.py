@@ -11,6 +11,7 @@ from apps.inventory import services as stock
 from apps.inventory.models import StockMovement, Transfer
 from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
+from apps.order.selectors import pickup_progress
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services as pickup
 from apps.routing.models import RoutingDecision
@@ -75,9 +76,15 @@ def test_a_shipped_order_waits_for_its_transfer_then_is_picked_and_handed_over(n
     order.refresh_from_db()
     assert order.status == statuses.AWAITING_TRANSFER
 
+    assert [(s.label, s.done) for s in pickup_progress(order)][:3] == [
+        ("Placed", True),
+        ("Arrived at the store", False),
+        ("Picking", False),
+    ]
     stock.receive_transfer(transfer=transfer, by=leeds_staff)
     order.refresh_from_db()
     assert order.status == statuses.PLACED
+    assert [(s.label, s.done) for s in pickup_progress(order)][1] == ("Arrived at the store", True)
     assert figures(net["leeds"], net["kettle"]) == (2, 2)  # arrived, promised to the order
     assert order in pickup_selectors.queue(net["leeds"]).to_pick
 
