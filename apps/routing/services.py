@@ -200,9 +200,24 @@ def cancel_waiting(*, order, by=None, note: str = "") -> None:
                 order=order, location=decision.location, lines=mine, by=by, note=note
             )
             continue
-        transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=decision.transfer_id)
+        # The transfer is locked only while it has not shipped (its shipment then waits, or
+        # has gone): a receipt in progress holds it and waits for this order's lock, so
+        # taking the transfer's here would deadlock. The receipt then finds the order off.
+        transfer = Transfer.objects.select_related("source", "destination").get(
+            pk=decision.transfer_id
+        )
+        if transfer.state == Transfer.State.CREATED:
+            transfer = (
+                Transfer.objects.select_for_update(of=("self",))
+                .select_related("source", "destination")
+                .get(pk=transfer.pk)
+            )
         if transfer.state == Transfer.State.CREATED:
             stock.release_for_transfer(order=order, transfer=transfer, lines=mine, by=by, note=note)
             stock.cancel_transfer(transfer=transfer, by=by)
-        else:
+        elif transfer.state == Transfer.State.SHIPPED:
             stock.forget_in_transit(lines=mine)
+        else:  # received meanwhile: what arrived is promised at the store
+            stock.release_lines(
+                order=order, location=decision.location, lines=mine, by=by, note=note
+            )

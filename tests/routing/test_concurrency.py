@@ -70,3 +70,26 @@ def test_the_till_never_sells_units_promised_to_a_shipped_order(postgres, net):
     assert outcomes.count("ok") == shipped + sold == 3
     assert york.num_in_stock == 3 - sold and york.num_allocated == shipped
     assert list(ledger_drift()) == []
+
+
+def test_a_cancel_racing_the_receipt_puts_every_unit_on_sale_at_the_store(postgres, net):
+    from apps.pickup import services as pickup
+
+    route = route_to_store(net["leeds"], {net["kettle"].pk: 1}, policy=NearestWithEverything())
+    shopper = UserFactory()
+    shipped_order(net, shopper, route)
+    order = Order.objects.get()
+    transfer = stock.ship_transfer(transfer=Transfer.objects.get())
+    leeds_staff = StoreStaffFactory(location=net["leeds"]).user
+
+    outcomes = together(
+        lambda: pickup.cancel_by_shopper(order=order, by=shopper),
+        lambda: stock.receive_transfer(transfer=transfer, by=leeds_staff),
+        refusals={},
+    )
+    assert outcomes == ["ok", "ok"]  # neither waits for the other forever
+    order.refresh_from_db()
+    assert order.status == "Cancelled"
+    leeds = StockRecord.objects.get(partner_id=net["leeds"].partner_id, product=net["kettle"])
+    assert (leeds.num_in_stock, leeds.num_allocated) == (1, 0)  # arrived, on sale
+    assert list(ledger_drift()) == []
