@@ -6,11 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from apps.inventory import services as inventory
 from apps.inventory.models import Transfer
+from apps.inventory.selectors import ledger_drift
 from apps.order import statuses
+from apps.pickup import services as pickup
 from apps.routing.models import RoutingDecision
 from tests.checkout.conftest import add_to_basket, place_order, start_guest_checkout
-from tests.factories import ProductFactory, StoreFactory, stock
+from tests.factories import ProductFactory, StoreFactory, StoreStaffFactory, pick_all, stock
+from tests.routing.test_ship_to_store import figures
 
 Order = get_model("order", "Order")
 
@@ -21,7 +25,9 @@ def choose_ship_to_store(client, code="leeds"):
     )
 
 
-def test_my_store_lacking_a_line_is_offered_with_the_day_it_can_be_collected(net, client):
+def test_my_store_lacking_a_line_is_offered_with_the_day_it_can_be_collected(
+    net, client, mailoutbox, django_capture_on_commit_callbacks
+):
     client.post(reverse("stores:choose", args=["leeds"]))
     add_to_basket(client, net["lamp"])
     add_to_basket(client, net["kettle"])
@@ -51,6 +57,27 @@ def test_my_store_lacking_a_line_is_offered_with_the_day_it_can_be_collected(net
     assert (transfer.source, transfer.destination) == (net["york"], net["leeds"])
     assert RoutingDecision.objects.filter(order=order).count() == 2
 
+    # York ships it, Leeds receives it: the order goes to picking, then ready as usual.
+    staff = StoreStaffFactory(location=net["leeds"]).user
+    inventory.ship_transfer(transfer=transfer, by=StoreStaffFactory(location=net["york"]).user)
+    inventory.receive_transfer(transfer=transfer, by=staff)
+    order.refresh_from_db()
+    assert order.status == statuses.PLACED
+    pickup.start_picking(order=order, by=staff)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        pick_all(order, staff)
+        pickup.mark_ready(order=order, by=staff)
+    (message,) = mailoutbox
+    assert message.subject == f"Your order {order.number} is ready to collect at Omnishop Leeds"
+    pickup.hand_over(order=order, by=staff, code=order.pickup_code)
+    order.refresh_from_db()
+    assert order.status == statuses.COLLECTED
+    assert figures(net["york"], net["kettle"]) == (2, 0)
+    assert figures(net["leeds"], net["kettle"]) == (0, 0)
+    assert figures(net["leeds"], net["lamp"]) == (4, 0)
+    assert list(ledger_drift()) == []
+
 
 def test_no_offer_when_my_store_has_everything_or_nobody_can_send_it(net, client):
     client.post(reverse("stores:choose", args=["leeds"]))
@@ -67,10 +94,9 @@ def test_the_offer_gone_by_the_time_of_payment_places_nothing(net, client):
     add_to_basket(client, net["kettle"])
     start_guest_checkout(client)
     choose_ship_to_store(client)
-    from apps.inventory import services
 
     for code in ("york", "manchester"):
-        services.count(location=net[code], counts={net["kettle"].pk: 0})
+        inventory.count(location=net[code], counts={net["kettle"].pk: 0})
     net["warehouse"].safety_buffer = 10  # its kettles are kept back from orders now
     net["warehouse"].save()
     response = place_order(client)
