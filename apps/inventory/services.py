@@ -791,9 +791,9 @@ def ship_transfer(*, transfer: Transfer, by=None) -> Transfer:
         carried = carried_units(transfer)
         records = stockrecords_at(transfer.source, [line.product_id for line in lines])
         if missing := {line.product_id for line in lines} - records.keys():
-            product = Product.objects.get(pk=min(missing))
+            line = next(line for line in lines if line.product_id == min(missing))
             raise InsufficientStock(
-                product=product, location=transfer.source, requested=1, available=0
+                product=line.product, location=transfer.source, requested=line.quantity, available=0
             )
         apply_changes(
             location=transfer.source,

@@ -304,14 +304,16 @@ class Queue:
 
     @property
     def groups(self):
-        return [
+        groups = [
             ("to-pick", "To pick", self.to_pick),
             ("picking", "Picking", self.picking),
             ("ready", "Ready for collection", self.ready),
             ("overdue", "Overdue to collect", self.overdue),
             ("collected", "Collected today", self.collected_today),
-            ("incoming", "On their way to the store", self.incoming),
         ]
+        if self.incoming:  # only a store that has orders on their way shows them
+            groups.append(("incoming", "On their way to the store", self.incoming))
+        return groups
 
 
 def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
