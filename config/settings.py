@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "apps.inventory.apps.InventoryConfig",
     "apps.storefront.apps.StorefrontConfig",
     "apps.pickup.apps.PickupConfig",
+    "apps.routing.apps.RoutingConfig",
     "apps.instore.apps.InstoreConfig",
     "apps.notifications.apps.NotificationsConfig",
     "apps.demo.apps.DemoConfig",
@@ -624,6 +625,14 @@ for _name, _value in (
 ):
     if not 0 <= _value <= 10_000:
         raise ImproperlyConfigured(f"{_name} must be 0 (off) to 10000, not {_value}.")
+# Routing (docs/routing.md): which locations an order's units come from.
+#: A policy's name (nearest, fewest-parts, safety-stock, warehouse-first) or a class's dotted path.
+OMNISHOP_ROUTING_POLICY = env.str("ROUTING_POLICY", default="nearest")
+#: Days a transfer takes from one location to another when no route sets its own.
+ROUTING_TRANSFER_DAYS = env.int("ROUTING_TRANSFER_DAYS", default=2)
+#: Units of each product a store keeps for walk-in customers under the safety-stock policy
+#: (a store's own safety buffer counts when it is higher).
+ROUTING_SAFETY_STOCK = env.int("ROUTING_SAFETY_STOCK", default=2)
 # Text messages to shoppers: the console backend logs them; set a provider's backend class here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleBackend")
 

@@ -40,9 +40,17 @@ class FulfilmentForm(forms.Form):
     }
 
     def __init__(
-        self, *args, stores_with_everything=(), offer_consents=(), pickup_times=None, **kwargs
+        self,
+        *args,
+        stores_with_everything=(),
+        offer_consents=(),
+        pickup_times=None,
+        ship_to=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        #: {store code: route}: my store lacks something, the routing policy sends it there.
+        self.ship_to = ship_to or {}
         #: {store code: [Slot]}: the stores that offer pickup times, each asks for one
         #: (its own field, "time_<code>", so each store's choice sits beside it).
         self.pickup_times = pickup_times or {}
@@ -50,8 +58,10 @@ class FulfilmentForm(forms.Form):
             self.fields[f"consent_{channel}"] = forms.BooleanField(
                 required=False, label=self.CONSENTS[channel]
             )
+        offered = [s.pk for s in stores_with_everything]
+        offered += [route.parts[0].location.pk for route in self.ship_to.values()]
         self.fields["store"].queryset = Store.objects.filter(
-            pk__in=[s.pk for s in stores_with_everything], is_active=True, click_and_collect=True
+            pk__in=offered, is_active=True, click_and_collect=True
         )
 
     def clean_phone(self):
@@ -83,7 +93,8 @@ class FulfilmentForm(forms.Form):
                     "Choose a store that has everything in your basket, or choose home delivery."
                 )
             if data.get("store"):
-                data["slot"] = self._chosen_time(data["store"])
+                data["route"] = self.ship_to.get(data["store"].code)
+                data["slot"] = None if data["route"] else self._chosen_time(data["store"])
         return data
 
     def _chosen_time(self, store):

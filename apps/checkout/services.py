@@ -22,6 +22,8 @@ from apps.inventory.selectors import availability, basket_quantities, mark_stock
 from apps.inventory.services import ensure_stockrecords
 from apps.order import pickup_codes, statuses
 from apps.order.links import order_page_url
+from apps.routing import services as routing
+from apps.routing.policies import Route
 from apps.shipping.methods import CollectInStore, StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
@@ -140,6 +142,7 @@ def place_order(
     guest_email: str = "",
     by=None,
     surcharges=None,
+    route: Route | None = None,
 ) -> Order:
     """Place an order from a basket, all or nothing, in one transaction: the order (with its
     pickup code and ready time for a collect order), its stock (allocated at ``location``, or
@@ -147,18 +150,24 @@ def place_order(
     gateway, or the till) and the shopper's confirmation, sent once it commits.
 
     A shortage (InsufficientStock) or a declined payment (PaymentError) leaves nothing behind:
-    no order, no stock change, no charge. ``by`` is the staff member at a till.
+    no order, no stock change, no charge. ``by`` is the staff member at a till. ``route``
+    (``apps.routing``) says where the units come from when a policy chose it: one that ships
+    to the store takes them at their sources and waits for the transfers (docs/routing.md).
     """
+    ships = route is not None and route.moves_stock
     if pickup is not None and not (pickup.store.is_active and pickup.store.click_and_collect):
         raise CheckoutRefused(f"{pickup.store.name} does not offer click and collect.")
     with transaction.atomic():
         # The stock first: a shopper who loses the race for the last unit gets no order at all.
-        stock.lock_available(
-            location=location,
-            quantities=basket_quantities(basket),
-            for_sale_now=till is not None,
-            holder=basket,  # its own flash-sale holds are its to buy
-        )
+        if ships:
+            routing.lock_stock(route=route, holder=basket)
+        else:
+            stock.lock_available(
+                location=location,
+                quantities=basket_quantities(basket),
+                for_sale_now=till is not None,
+                holder=basket,  # its own flash-sale holds are its to buy
+            )
         charge = shipping_method.calculate(basket)
         total = OrderTotalCalculator().calculate(basket, charge, surcharges=surcharges)
         number = order_number or str(OrderNumberGenerator().order_number(basket))
@@ -173,6 +182,8 @@ def place_order(
                 pickup_name=pickup.name,
                 pickup_phone=pickup.phone,
             )
+        if ships:
+            fields.update(routing.order_fields(route))
         if till is not None:
             fields["status"] = statuses.COMPLETED
         if guest_email and user is None:
@@ -195,12 +206,17 @@ def place_order(
             reference = till.reference or f"TILL-{number}"
             _record_payment(order, total, source=till.name, reference=reference)
         else:
-            stock.allocate_order(order=order, location=location, by=by or user)
+            if ships:
+                routing.allocate(order=order, route=route, by=by or user)
+            else:
+                stock.allocate_order(order=order, location=location, by=by or user)
             provider = gateway()
             reference = provider.charge(
                 order_number=number, amount=total.incl_tax, currency=total.currency
             )
             _record_payment(order, total, source=provider.name, reference=reference)
+        if not ships:
+            routing.record(order=order, location=location, route=route)
         basket.submit()
         holds.consume(basket=basket)  # the order took the units held for it
         if till is None:

@@ -35,7 +35,15 @@ class CheckoutSessionData(utils.CheckoutSessionData):
         self.use_shipping_method("collect-in-store")
         self.reset_shipping_data_for_collect()
 
+    def ship_to_store(self, ships: bool) -> None:
+        """Collect at a store once what it lacks has been sent there (``apps.routing``)."""
+        self._set("fulfilment", "ship_to_store", ships)
+
+    def ships_to_store(self) -> bool:
+        return self._get("fulfilment", "ship_to_store", False)
+
     def deliver(self) -> None:
+        self._unset("fulfilment", "ship_to_store")
         self._unset("fulfilment", "collect_location_id")
         self._unset("shipping", "method_code")
 

@@ -18,6 +18,7 @@ from apps.order import pickup_codes
 from apps.profiles import consent
 from apps.profiles import services as profile_services
 from apps.profiles.selectors import profile_phone
+from apps.routing import selectors as routing
 from apps.shipping.methods import StandardDelivery
 from apps.stores.hours import ready_time
 from apps.stores.models import Location
@@ -29,6 +30,15 @@ from .session import CheckoutSessionMixin
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+
+
+@dataclass
+class ShipOffer:
+    """My store lacks something: "Collect at Omnishop Leeds from Thursday", sent from ..."""
+
+    store: Location
+    ready_at: object
+    sources: list
 
 
 @dataclass
@@ -79,6 +89,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
             }
             stocked = [o.store for o in self._options if o.has_everything]
             times = slots.pickup_slots_at(stocked)  # the stores that offer pickup times
+            self._ship_to = self._ship_to_my_store(home, wanted, titles, stocked)
             for option in self._options:
                 option.ready_at = ready_time(option.store) if option.has_everything else None
                 option.pickup_times = times.get(option.store.pk)
@@ -88,8 +99,19 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
                 ]
         return self._options
 
+    def _ship_to_my_store(self, home, wanted, titles, stocked) -> dict:
+        """My store lacks something: {its code: the routing policy's route sending it there}
+        when the policy has one in a single part (three queries, whatever the basket)."""
+        if home is None or not home.click_and_collect or home in stocked:
+            return {}
+        route = routing.route_to_store(home, wanted, titles=titles)
+        if route is None or not route.placeable or not route.moves_stock:
+            return {}
+        return {home.code: route}
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
+        kwargs["ship_to"] = self.get_ship_to()
         kwargs["stores_with_everything"] = [o.store for o in self.get_options() if o.has_everything]
         kwargs["pickup_times"] = {
             o.store.code: o.pickup_times for o in self.get_options() if o.pickup_times is not None
@@ -115,14 +137,30 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         }
         if chosen in stocked:
             return {**initial, "method": FulfilmentForm.COLLECT, "store": stocked[chosen]}
+        shipped = {r.parts[0].location.pk: code for code, r in self.get_ship_to().items()}
+        if chosen in shipped and not stocked:
+            return {**initial, "method": FulfilmentForm.COLLECT, "store": shipped[chosen]}
         return {**initial, "method": FulfilmentForm.DELIVERY}
+
+    def get_ship_to(self) -> dict:
+        self.get_options()
+        return self._ship_to
 
     def get_context_data(self, **kwargs):
         options = self.get_options()
+        ship_offers = [
+            ShipOffer(
+                store=route.parts[0].location,
+                ready_at=route.ready_by,
+                sources=[s.location for s in route.parts[0].transfers],
+            )
+            for route in self.get_ship_to().values()
+        ]
         return super().get_context_data(
             options=options,
             stocked_options=[o for o in options if o.has_everything],
             short_options=[o for o in options if not o.has_everything],
+            ship_offers=ship_offers,
             delivery_charge=StandardDelivery.charge_incl_tax,
             **kwargs,
         )
@@ -139,6 +177,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
                 phone=form.cleaned_data["phone"],
                 slot=slot.starts_at.isoformat() if slot else "",
             )
+            session.ship_to_store(form.cleaned_data["route"] is not None)
             services.bind_basket(basket, store)
             if form.cleaned_data["keep_phone"] and self.request.user.is_authenticated:
                 profile_services.keep_phone(
@@ -202,6 +241,14 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         signals.pre_payment.send_robust(sender=self, view=self)
         store = self.get_collect_location()
         collector = self.checkout_session.collector()
+        route = self.chosen_route(basket, store)
+        if route is False:
+            self.restore_frozen_basket()
+            return self.render_payment_details(
+                self.request,
+                error=f"{store.name} can no longer be sent what it lacks: choose again.",
+                **(payment_kwargs or {}),
+            )
         try:
             order = services.place_order(
                 basket=basket,
@@ -222,6 +269,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 else None,
                 guest_email=(order_kwargs or {}).get("guest_email", ""),
                 surcharges=surcharges,
+                route=route,
             )
         except InsufficientStock as exc:
             self.restore_frozen_basket()
@@ -234,6 +282,23 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             )
         signals.post_payment.send_robust(sender=self, view=self)
         return self.handle_successful_order(order)
+
+    def chosen_route(self, basket, store):
+        """The routing policy's route for this order: shipped to the store when the shopper
+        chose that (False: no longer to be had), else its shelf's or the warehouse's when the
+        policy agrees with the shopper's choice (None: the choice stands, recorded as such)."""
+        if store is not None and self.checkout_session.ships_to_store():
+            route = self.get_ship_to_store_route(store)
+            return route if route is not None else False
+        quantities = services.basket_quantities(basket)
+        if store is not None:
+            route = routing.route_to_store(store, quantities)
+        else:
+            route = routing.route_for_delivery(quantities)
+        chosen = store or services.delivery_location()
+        if route is None or not route.placeable or route.moves_stock:
+            return None
+        return route if route.parts[0].location.pk == chosen.pk else None
 
     def send_order_placed_email(self, order):
         """Nothing here: ``services.place_order`` sends the confirmation once the order commits."""

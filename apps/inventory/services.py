@@ -40,6 +40,7 @@ from .models import (
     TransferLine,
 )
 from .selectors import holds_on
+from .signals import transfer_received
 
 StockRecord = get_model("partner", "StockRecord")
 StockAlert = get_model("partner", "StockAlert")
@@ -385,17 +386,23 @@ def sell_in_store(
 
 
 def lock_available(
-    *, location: Location, quantities: Quantities, for_sale_now: bool = False, holder=None
+    *,
+    location: Location,
+    quantities: Quantities,
+    for_sale_now: bool = False,
+    floor: int | None = None,
+    holder=None,
 ):
     """Lock the location's rows for these products (primary-key order) and refuse now
-    (InsufficientStock) unless every unit can be had: allocated (above the safety buffer) or,
-    ``for_sale_now``, sold at the till. Checkout calls it before creating an order, so a
-    shopper who loses the race for the last unit never gets as far as an order; the rows stay
-    locked until the caller's transaction ends. With flash-sale holds on, units held for
-    baskets other than ``holder`` (the basket being ordered) cannot be had: holds are taken
-    under the same row locks (``inventory.holds``)."""
+    (InsufficientStock) unless every unit can be had: allocated (above the safety buffer, or
+    ``floor`` when a routing policy keeps more back) or, ``for_sale_now``, sold at the till.
+    Checkout calls it before creating an order, so a shopper who loses the race for the last
+    unit never gets as far as an order; the rows stay locked until the caller's transaction
+    ends. With flash-sale holds on, units held for baskets other than ``holder`` (the basket
+    being ordered) cannot be had: holds are taken under the same row locks
+    (``inventory.holds``)."""
     _check_quantities(quantities)
-    floor = 0 if for_sale_now else location.safety_buffer
+    floor = 0 if for_sale_now else max(location.safety_buffer, floor or 0)
     records = (
         StockRecord.objects.select_for_update()
         .filter(partner_id=location.partner_id, product_id__in=list(quantities))
@@ -460,6 +467,109 @@ def allocate_order(*, order, location: Location, by=None) -> list[StockMovement]
     return allocate(
         location=location, quantities=quantities, by=by, order=order, order_lines=by_product
     )
+
+
+def allocate_lines(
+    *, order, location: Location, lines: Mapping, by=None, transfer: Transfer | None = None
+) -> list[StockMovement]:
+    """Promise some lines of a just-placed order at the location ({line: units}): the lines a
+    routed order takes from this location's shelf. With ``transfer``, the units are promised
+    to travel with it (its reference on the ledger rows): ``ship_transfer`` takes them along."""
+    quantities, by_product = _line_quantities(lines)
+    if not quantities:
+        return []
+    _check_quantities(quantities)
+    return apply_changes(
+        location=location,
+        changes=_changes_for(location, quantities, on_hand=0, allocated=1),
+        reason=Reason.ALLOCATION,
+        floor=location.safety_buffer,
+        by=by,
+        order=order,
+        order_lines=by_product,
+        transfer_id=transfer.reference if transfer is not None else None,
+        note=f"to travel with {transfer.number} to {transfer.destination.name}"
+        if transfer is not None
+        else "",
+    )
+
+
+def release_for_transfer(*, order, transfer: Transfer, lines: Mapping, by=None, note="") -> list:
+    """Give back units promised at a transfer's source to travel with it, before it ships
+    ({line: units}): an order called off while its stock still waits to leave."""
+    quantities, by_product = _line_quantities(lines)
+    if not quantities:
+        return []
+    _check_quantities(quantities)
+    return apply_changes(
+        location=transfer.source,
+        changes=_changes_for(transfer.source, quantities, on_hand=0, allocated=-1),
+        reason=Reason.RELEASE,
+        by=by,
+        order=order,
+        order_lines=by_product,
+        transfer_id=transfer.reference,
+        note=note[:255],
+    )
+
+
+def carried_units(transfer: Transfer) -> dict[int, int]:
+    """Units promised at the source to travel with the transfer, per product (from its ledger
+    rows there: allocations under its reference, less what was given back)."""
+    rows = (
+        StockMovement.objects.filter(
+            transfer_id=transfer.reference,
+            location_id=transfer.source_id,
+            reason__in=(Reason.ALLOCATION, Reason.RELEASE),
+        )
+        .values_list("product_id")
+        .annotate(units=Sum("allocated_delta"))
+        .order_by()
+    )
+    return {product_id: units for product_id, units in rows if units > 0}
+
+
+def allocate_arrived(*, order, transfer: Transfer, lines: Mapping, by=None) -> list[StockMovement]:
+    """Units that arrived with a received transfer for an order are promised to it at the
+    destination ({line: units that arrived}); a line whose units did not all arrive promises
+    only those that did."""
+    for line, units in lines.items():
+        if not 0 <= units <= line.num_allocated:
+            raise InvalidStockChange(
+                f"{line.title} waits for {line.num_allocated} units, not {units}."
+            )
+    quantities, by_product = _line_quantities(lines)
+    movements = []
+    if quantities:
+        movements = apply_changes(
+            location=transfer.destination,
+            changes=_changes_for(transfer.destination, quantities, on_hand=0, allocated=1),
+            reason=Reason.ALLOCATION,
+            by=by,
+            order=order,
+            order_lines=by_product,
+            transfer_id=transfer.reference,
+            note=f"arrived with {transfer.number} from {transfer.source.name}",
+        )
+    for line, units in lines.items():
+        if units != line.num_allocated:
+            line.num_allocated = units
+            line.allocation_cancelled = units == 0
+            line.save(update_fields=["num_allocated", "allocation_cancelled"])
+    return movements
+
+
+def forget_in_transit(*, lines: Mapping) -> None:
+    """Lines of an order called off while their units are on the road ({line: units}) promise
+    that much less; the units themselves arrive at the destination unpromised, on sale there."""
+    for line, units in lines.items():
+        if not 0 < units <= line.num_allocated:
+            raise InvalidStockChange(
+                f"{line.title} has {line.num_allocated} promised, not {units}."
+            )
+        line.num_allocated -= units
+        line.allocation_cancelled = line.num_allocated == 0
+        line.save(update_fields=["num_allocated", "allocation_cancelled"])
 
 
 def release_lines(*, order, location: Location, lines: Mapping, by=None, note="") -> list:
@@ -721,14 +831,25 @@ def ship_transfer(*, transfer: Transfer, by=None) -> Transfer:
     with transaction.atomic():
         transfer = _lock_transfer(transfer, Transfer.State.CREATED, "shipped")
         lines = list(transfer.lines.all())
+        # Units promised to an order to travel with the transfer (ship to store) leave with
+        # it: on hand and allocated go down together, the rest comes from what is for sale.
+        carried = carried_units(transfer)
+        records = stockrecords_at(transfer.source, [line.product_id for line in lines])
+        if missing := {line.product_id for line in lines} - records.keys():
+            line = next(line for line in lines if line.product_id == min(missing))
+            raise InsufficientStock(
+                product=line.product, location=transfer.source, requested=line.quantity, available=0
+            )
         apply_changes(
             location=transfer.source,
-            changes=_changes_for(
-                transfer.source,
-                {line.product_id: line.quantity for line in lines},
-                on_hand=-1,
-                allocated=0,
-            ),
+            changes=[
+                Change(
+                    records[line.product_id],
+                    on_hand=-line.quantity,
+                    allocated=-min(carried.get(line.product_id, 0), line.quantity),
+                )
+                for line in lines
+            ],
             reason=Reason.TRANSFER_OUT,
             by=by,
             transfer_id=transfer.reference,
@@ -799,6 +920,9 @@ def receive_transfer(
             )
         TransferLine.objects.bulk_update(lines, ["quantity_received"])
         _step(transfer, Transfer.State.RECEIVED, "received", by)
+        # In the same transaction: what waits for these units (an order sent to a store)
+        # takes them now, or the receipt is undone with it.
+        transfer_received.send(sender=Transfer, transfer=transfer, by=by)
     return transfer
 
 

@@ -9,6 +9,8 @@ from apps.profiles import phones
 from . import statuses
 
 PICKUP_STEPS = (statuses.PLACED, statuses.PICKING, statuses.READY, statuses.COLLECTED)
+#: The step a ship-to-store order adds: what the store lacked has arrived there.
+ARRIVED = "Arrived at the store"
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,17 @@ class TimelineStep:
 
 
 def pickup_progress(order) -> list[TimelineStep]:
-    """The shopper's view of a pickup: placed, picking, ready, collected, and when each
-    happened (None while still to come)."""
+    """The shopper's view of a pickup: placed, (for one sent to the store: arrived at the
+    store,) picking, ready, collected, and when each happened (None while still to come)."""
     reached = {statuses.PLACED: order.date_placed}
+    shipped = order.status == statuses.AWAITING_TRANSFER
     for change in sorted(order.status_changes.all(), key=lambda c: c.date_created):
+        if change.old_status == statuses.AWAITING_TRANSFER:
+            shipped = True
+            reached.setdefault(ARRIVED, change.date_created)
         reached.setdefault(change.new_status, change.date_created)
-    return [TimelineStep(step, reached.get(step), step in reached) for step in PICKUP_STEPS]
+    steps = (PICKUP_STEPS[0], ARRIVED, *PICKUP_STEPS[1:]) if shipped else PICKUP_STEPS
+    return [TimelineStep(step, reached.get(step), step in reached) for step in steps]
 
 
 def phone_matches(text: str) -> Q:

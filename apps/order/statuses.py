@@ -5,6 +5,8 @@ Pickup orders: placed -> picking -> ready for collection -> collected (or cancel
 collected). Till sales are completed when placed; delivery orders keep Oscar's own steps.
 """
 
+#: A collect order whose stock is on its way to the store (ship to store): not picked yet.
+AWAITING_TRANSFER = "Awaiting transfer"
 PLACED = "Placed"
 PICKING = "Picking"
 READY = "Ready for collection"
@@ -15,15 +17,16 @@ DISPATCHED = "Dispatched"
 COMPLETED = "Completed"  # an in-store sale, paid and handed over at the till
 
 #: Every state a pickup order can be in, in the order it goes through them.
-PICKUP_STATUSES = (PLACED, PICKING, READY, COLLECTED, NOT_COLLECTED, CANCELLED)
+PICKUP_STATUSES = (AWAITING_TRANSFER, PLACED, PICKING, READY, COLLECTED, NOT_COLLECTED, CANCELLED)
 
 #: Orders the customer has: what a counter may take back.
 RETURNABLE = (COLLECTED, COMPLETED, DISPATCHED)
 
 #: A pickup order still to be handed over: its code opens a handover, the store has work to do.
-OPEN_PICKUP = (PLACED, PICKING, READY)
+OPEN_PICKUP = (AWAITING_TRANSFER, PLACED, PICKING, READY)
 
 PIPELINE = {
+    AWAITING_TRANSFER: (PLACED, CANCELLED),
     PLACED: (PICKING, DISPATCHED, CANCELLED),
     PICKING: (READY, CANCELLED),
     READY: (COLLECTED, NOT_COLLECTED, CANCELLED),

@@ -78,7 +78,7 @@ def extension_refused(order, *, due: dt.datetime | None, now: dt.datetime) -> st
 
 #: The states in which a shopper may still cancel their own pickup order: before the store
 #: starts picking it (after that, only the store can; ``statuses.PICKUP_ACTIONS["cancel"]``).
-SHOPPER_CANCELLABLE = (statuses.PLACED,)
+SHOPPER_CANCELLABLE = (statuses.AWAITING_TRANSFER, statuses.PLACED)
 
 #: What the shopper is told of each event; the others (a wrong code typed at the counter, a
 #: line confirmed by the picker) are the store's own business.
@@ -193,7 +193,9 @@ def collect_panel(order) -> CollectPanel | None:
         store=store,
         status=order.status,
         pickup_code=pickup_codes.display(order.pickup_code) if order.pickup_code_is_live else "",
-        ready_by=order.ready_by if order.status in (statuses.PLACED, statuses.PICKING) else None,
+        ready_by=order.ready_by
+        if order.status in (statuses.AWAITING_TRANSFER, statuses.PLACED, statuses.PICKING)
+        else None,
         collect_by=due,
         timeline=timeline,
         arrived_at=arrival.created_at if ready and arrival else None,
@@ -324,16 +326,21 @@ class Queue:
     ready: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
     collected_today: list = field(default_factory=list)
+    #: Orders whose stock is on its way to the store (ship to store): not to pick yet.
+    incoming: list = field(default_factory=list)
 
     @property
     def groups(self):
-        return [
+        groups = [
             ("to-pick", "To pick", self.to_pick),
             ("picking", "Picking", self.picking),
             ("ready", "Ready for collection", self.ready),
             ("overdue", "Overdue to collect", self.overdue),
             ("collected", "Collected today", self.collected_today),
         ]
+        if self.incoming:  # only a store that has orders on their way shows them
+            groups.append(("incoming", "On their way to the store", self.incoming))
+        return groups
 
 
 def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
@@ -357,6 +364,8 @@ def queue(store: Location, *, now: dt.datetime | None = None) -> Queue:
         order.due = due_state(order, now=now)
         if order.status == statuses.PLACED:
             result.to_pick.append(order)
+        elif order.status == statuses.AWAITING_TRANSFER:
+            result.incoming.append(order)
         elif order.status == statuses.PICKING:
             result.picking.append(order)
         elif order.status == statuses.READY:

@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 
 from apps.inventory import services as stock
 from apps.order import pickup_codes, statuses
+from apps.routing import services as routing
 from apps.stores.selectors import can_act_for
 
 from . import reasons
@@ -401,7 +402,10 @@ def cancel(*, order: Order, by, reason: str = "", note: str = "") -> Order:
 def _cancel(order: Order, *, by, stock_by, note: str, detail: dict) -> Order:
     """Call a locked order off: its stock back on sale, the refund recorded with the event."""
     refund = refund_due(order)
-    stock.release_order(order=order, location=order.pickup_location, by=stock_by, note=note)
+    if order.status == statuses.AWAITING_TRANSFER:  # its units are still on their way
+        routing.cancel_waiting(order=order, by=stock_by, note=note)
+    else:
+        stock.release_order(order=order, location=order.pickup_location, by=stock_by, note=note)
     _move(order, statuses.CANCELLED, by=by, kind=Kind.CANCELLED, refund=refund, detail=detail)
     return order
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.apps.dashboard.orders.views import *
 
+from apps.routing import selectors as routing_selectors
 from apps.stores.models import Location
 
 from .channels import CHANNELS, channel_of, store_of
@@ -122,4 +123,5 @@ class OrderDetailView(oscar_views.OrderDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pickup_events"] = self.object.pickup_events.select_related("user", "line")
+        context["routing_decisions"] = routing_selectors.decisions_of(self.object)
         return context
