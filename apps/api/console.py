@@ -242,6 +242,17 @@ class HandOverSerializer(RequestSerializer):
         default=False, help_text="No code: the customer's ID was checked instead"
     )
     collected_by = serializers.CharField(required=False, allow_blank=True, max_length=128)
+    paid_at_till = serializers.BooleanField(
+        default=False,
+        help_text="An order to pay at the counter: its payment was taken at the till "
+        "(needed to hand it over; refused for an order paid online)",
+    )
+    till_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The card terminal's reference for the till payment (optional)",
+    )
 
     def validate(self, data):
         if data["id_checked"] and not data.get("collected_by", "").strip():
@@ -408,6 +419,8 @@ class HandOverView(OrderActionView):
             "code": data.get("code", ""),
             "id_checked": data["id_checked"],
             "collected_by": data.get("collected_by", ""),
+            "paid_at_till": data["paid_at_till"],
+            "till_reference": data.get("till_reference", ""),
         }
 
 

@@ -26,9 +26,8 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.selectors import StoreResult, find_stores, warehouse
 
-from . import slots
+from . import order_payment, slots
 from .models import ApiCheckout
-from .payment import gateway
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +137,8 @@ def place_order(
     guest_email: str = "",
     by=None,
     surcharges=None,
+    payment_method: str = "",
+    pay_at_counter: bool = False,
 ) -> Order:
     """Place an order from a basket, all or nothing, in one transaction: the order (with its
     pickup code and ready time for a collect order), its stock (allocated at ``location``, or
@@ -145,10 +146,14 @@ def place_order(
     gateway, or the till) and the shopper's confirmation, sent once it commits.
 
     A shortage (InsufficientStock) or a declined payment (PaymentError) leaves nothing behind:
-    no order, no stock change, no charge. ``by`` is the staff member at a till.
+    no order, no stock change, no charge. ``by`` is the staff member at a till. The card
+    (``payment_method``, where the gateway needs one) is authorised, not charged: see
+    ``order_payment``; a collect order may be paid at the counter instead (``pay_at_counter``).
     """
     if pickup is not None and not (pickup.store.is_active and pickup.store.click_and_collect):
         raise CheckoutRefused(f"{pickup.store.name} does not offer click and collect.")
+    if pay_at_counter and pickup is None:
+        raise CheckoutRefused("Only a click-and-collect order can be paid at the counter.")
     with transaction.atomic():
         # The stock first: a shopper who loses the race for the last unit gets no order at all.
         stock.lock_available(
@@ -191,11 +196,9 @@ def place_order(
             _record_payment(order, total, source=till.name, reference=reference)
         else:
             stock.allocate_order(order=order, location=location, by=by or user)
-            provider = gateway()
-            reference = provider.charge(
-                order_number=number, amount=total.incl_tax, currency=total.currency
+            order_payment.take_at_checkout(
+                order=order, total=total, payment_method=payment_method, at_counter=pay_at_counter
             )
-            _record_payment(order, total, source=provider.name, reference=reference)
         basket.submit()
         if till is None:
             transaction.on_commit(lambda: send_order_placed_email(order))
@@ -213,7 +216,7 @@ def _book_slot(pickup: Pickup):
 
 
 def _record_payment(order, total, *, source: str, reference: str) -> None:
-    """The order's payment source and its "Settled" event, for every line."""
+    """A till sale's payment source and its "Settled" event, for every line."""
     source_type, _ = SourceType.objects.get_or_create(name=source)
     Source.objects.create(
         order=order,
@@ -269,6 +272,8 @@ def place_collect_order(
     collector_phone: str = "",
     slot: dt.datetime | None = None,
     idempotency_key: str = "",
+    payment_method: str = "",
+    pay_at_counter: bool = False,
 ) -> tuple[Order, bool]:
     """A click-and-collect order in one step (the mobile app), in the ``api`` channel.
     Returns the order and whether it was placed now (False: the idempotency key had already
@@ -280,11 +285,18 @@ def place_collect_order(
         shipping_method=CollectInStore(),
         idempotency_key=idempotency_key,
         pickup=Pickup(store=store, name=collector_name, phone=collector_phone, slot=slot),
+        payment_method=payment_method,
+        pay_at_counter=pay_at_counter,
     )
 
 
 def place_delivery_order(
-    *, user, quantities: dict[int, int], address: dict, idempotency_key: str = ""
+    *,
+    user,
+    quantities: dict[int, int],
+    address: dict,
+    idempotency_key: str = "",
+    payment_method: str = "",
 ) -> tuple[Order, bool]:
     """A home-delivery order in one step (allocated at the warehouse, delivery charged)."""
     return _place_in_one_step(
@@ -294,6 +306,7 @@ def place_delivery_order(
         shipping_method=StandardDelivery(),
         idempotency_key=idempotency_key,
         shipping_address=ShippingAddress(**address),
+        payment_method=payment_method,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.checkout import order_payment
 from apps.order import pickup_codes, statuses
 from apps.order.selectors import order_history
 from apps.pickup import reasons, selectors, services
@@ -120,6 +121,7 @@ class OrderView(StoreConsoleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = self.get_order()
+        payment = order_payment.payment_state(order)
         lines = list(order.lines.all())
         bins = selectors.bins_at(self.store, [line.product_id for line in lines])
         for line in lines:
@@ -134,6 +136,8 @@ class OrderView(StoreConsoleMixin, TemplateView):
             to_pick={line.pk for line in selectors.unconfirmed_lines(order)},
             timeline=order_history(order),
             statuses=statuses,
+            payment=payment,
+            payment_summary=payment.summary(order),
             **kwargs,
         )
 
@@ -244,6 +248,8 @@ def action_params(action: str, order, post) -> dict:
             code=post.get("code", ""),
             id_checked=post.get("id_checked") == "on",
             collected_by=post.get("collected_by", ""),
+            paid_at_till=post.get("paid_at_till") == "on",
+            till_reference=post.get("till_reference", "")[:64],
         )
     return params
 
