@@ -19,11 +19,12 @@ capture) is refused with ``PaymentRefused`` before the gateway is asked.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from oscar.apps.payment.exceptions import PaymentError
+from oscar.apps.payment.exceptions import GatewayError, PaymentError
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency as money
 
@@ -201,12 +202,13 @@ def capture(*, order, amount: Decimal | None = None, lines: dict | None = None) 
         )
     lines = _all_units(order) if lines is None else lines
     provider = _provider_for(source)
-    reference = provider.capture(
-        reference=source.reference,
-        amount=amount,
-        currency=source.currency,
-        key=f"omnishop-{order.number}-capture",
-    )
+    with _asking(order, "captured"):
+        reference = provider.capture(
+            reference=source.reference,
+            amount=amount,
+            currency=source.currency,
+            key=f"omnishop-{order.number}-capture",
+        )
     source.debit(amount, reference=reference, status="captured")
     _event(order, CAPTURED, amount, reference, lines)
     remainder = state.authorised - amount
@@ -229,7 +231,8 @@ def void(*, order) -> Source | None:
         )
     source = state.source
     provider = _provider_for(source)
-    reference = provider.void(reference=source.reference, key=f"omnishop-{order.number}-void")
+    with _asking(order, "voided"):
+        reference = provider.void(reference=source.reference, key=f"omnishop-{order.number}-void")
     _released(order, source, state.authorised, _all_units(order), reference=reference)
     return source
 
@@ -266,12 +269,13 @@ def refund(*, order, amount: Decimal, lines: dict) -> Source | None:
     # The order and its source are locked: the count names this refund the same way on a retry.
     count = source.transactions.filter(txn_type=REFUND).count() + 1
     provider = _provider_for(source)
-    reference = provider.refund(
-        reference=source.reference,
-        amount=amount,
-        currency=source.currency,
-        key=f"omnishop-{order.number}-refund-{count}",
-    )
+    with _asking(order, "refunded"):
+        reference = provider.refund(
+            reference=source.reference,
+            amount=amount,
+            currency=source.currency,
+            key=f"omnishop-{order.number}-refund-{count}",
+        )
     source.refund(amount, reference=reference, status="refunded")
     _event(order, REFUNDED, amount, reference, lines)
     return source
@@ -354,6 +358,18 @@ def _provider_for(source) -> PaymentGateway:
             f"now {provider.name}: settle it with {source.source_type.name}."
         )
     return provider
+
+
+@contextmanager
+def _asking(order, done: str):
+    """A gateway's failure, saying which order's payment and which step."""
+    try:
+        yield
+    except GatewayError as exc:
+        reason = str(exc).rstrip(".")
+        raise GatewayError(
+            f"The card payment of order {order.number} could not be {done} ({reason})."
+        ) from exc
 
 
 def _released(order, source, amount: Decimal, lines: dict, reference: str = "") -> None:

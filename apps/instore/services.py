@@ -287,7 +287,7 @@ def refund_online(order: Order, quote) -> None:
             lines={item.line: item.quantity for item in quote.lines},
         )
     except PaymentError as exc:
-        raise InstoreError(f"{exc} Nothing was taken back.") from exc
+        raise InstoreError(f"{str(exc).rstrip('.')}. Nothing was taken back.") from exc
 
 
 def announce_return(return_ids: list[int]) -> None:

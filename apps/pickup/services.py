@@ -84,7 +84,7 @@ def settle_payment(step, **params) -> None:
     try:
         step(**params)
     except PaymentError as exc:
-        raise PaymentFailed(f"{exc} Nothing was changed.") from exc
+        raise PaymentFailed(f"{str(exc).rstrip('.')}. Nothing was changed.") from exc
 
 
 def lock_pickup_order(order_id: int, *, by=None) -> Order:
