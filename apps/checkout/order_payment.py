@@ -136,6 +136,14 @@ def payment_state(order, *, lock: bool = False) -> PaymentState:
     return PaymentState(source=source, at_counter=at_counter, by_card=by_card, voided=voided)
 
 
+def pays_on_collection(order) -> bool:
+    """Is the shopper charged only for what they collect (a card authorised, or the counter)?
+    False for an order charged in full when it was placed, before payments followed the pickup:
+    what it does not hand over is refunded."""
+    state = payment_state(order)
+    return state.at_counter or order.payment_events.filter(event_type__name=AUTHORISED).exists()
+
+
 def amount_handed_over(order) -> Decimal:
     """What the units still promised to the order cost: its total less the lines' units that
     were short-picked or cancelled (each at the price the shopper was told it refunds)."""

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from apps.checkout import order_payment
 from apps.instore.models import CounterReturn
 from apps.order.links import order_page_url
 from apps.pickup import reasons
@@ -45,6 +46,8 @@ def _messages(event: PickupEvent) -> dict:
             "extension_days": settings.PICKUP_HOLD_EXTENSION_DAYS,
             "order_url": order_page_url(order),
             "shopper_reason": reasons.for_shopper(event.detail),
+            # Charged only for what is collected: nothing to refund for what is not.
+            "pays_on_collection": order_payment.pays_on_collection(order),
         },
     )
 

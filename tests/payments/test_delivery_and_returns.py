@@ -60,6 +60,19 @@ def test_a_dispatch_whose_capture_fails_leaves_the_order_placed_and_says_why(
     assert not delivery.status_changes.exists()
 
 
+def test_the_dashboard_dispatch_is_refused_for_an_order_dispatched_already(
+    shop, client, recording_gateway
+):
+    order = OrderFactory(delivery=True, lines={shop["lamp"]: 1})
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("dashboard:order-detail", args=[order.number])
+    data = {"order_action": "change_order_status", "new_status": statuses.DISPATCHED}
+    client.post(url, data)
+    again = client.post(url, data, follow=True).content.decode()
+    assert "it cannot be dispatched" in again
+    assert [call[0] for call in recording_gateway] == ["authorize", "capture"]
+
+
 @pytest.fixture
 def collected(order, shop, staff):
     pickup.start_picking(order=order, by=staff)
