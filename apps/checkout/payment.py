@@ -153,7 +153,9 @@ class StripeGateway(PaymentGateway):
                 "description": f"Omnishop order {order_number}",
                 "metadata": {"order_number": order_number},
             },
-            options={"idempotency_key": f"omnishop-{order_number}-authorize"},
+            # The card is part of the key: a retry with the same card is the same request, a
+            # second try with another card (after a decline) is a new one.
+            options={"idempotency_key": f"omnishop-{order_number}-authorize-{payment_method}"},
         )
         if intent.status != "requires_capture":
             # 3-D Secure (requires_action) or anything else we cannot finish on the server.
@@ -161,7 +163,7 @@ class StripeGateway(PaymentGateway):
                 "cancel",
                 self.client.v1.payment_intents.cancel,
                 intent.id,
-                options={"idempotency_key": f"omnishop-{order_number}-authorize-undo"},
+                options={"idempotency_key": f"omnishop-{order_number}-authorize-undo-{intent.id}"},
             )
             raise UnableToTakePayment(
                 "Your bank asked to confirm this payment in a way the shop cannot offer yet. "
