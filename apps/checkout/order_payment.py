@@ -193,14 +193,14 @@ def capture(*, order, amount: Decimal | None = None, lines: dict | None = None) 
     a payment captured or voided already is refused (PaymentRefused), nothing charged."""
     state = payment_state(order, lock=True)
     source = _card_source(order, state, step="capture")
-    if state.voided:
-        raise PaymentRefused(
-            f"The payment for order {order.number} was voided: nothing can be charged."
-        )
     if state.is_captured:
         raise PaymentRefused(
             f"The payment for order {order.number} was captured already "
             f"({money(state.captured, order.currency)}): nothing more was charged."
+        )
+    if state.voided:
+        raise PaymentRefused(
+            f"The payment for order {order.number} was voided: nothing can be charged."
         )
     amount = (state.authorised if amount is None else amount).quantize(CENT)
     if not 0 < amount <= state.authorised:
@@ -230,13 +230,15 @@ def void(*, order) -> Source | None:
     captured (refund instead); a payment voided already, or one taken at the counter or
     the till (nothing online to release), is left as it is."""
     state = payment_state(order, lock=True)
-    if state.source is None or not state.by_card or state.voided:
+    if state.source is None or not state.by_card:
         return state.source
     if state.is_captured:
         raise PaymentRefused(
             f"The payment for order {order.number} was captured "
             f"({money(state.captured, order.currency)}): refund it instead; nothing was voided."
         )
+    if state.voided:
+        return state.source
     source = state.source
     provider = _provider_for(source)
     with _asking(order, "voided"):

@@ -181,3 +181,18 @@ def test_a_declined_card_places_no_order_and_moves_no_stock(shop, settings):
     record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
     assert (record.num_in_stock, record.num_allocated) == (2, 0)
     assert list(ledger_drift()) == []
+
+
+def test_a_payment_captured_in_part_is_neither_captured_again_nor_voided(
+    order, staff, recording_gateway
+):
+    pickup.start_picking(order=order, by=staff)
+    pickup.short_pick(order=order, line=order.lines.get(), quantity=1, by=staff, reason="damaged")
+    pick_all(order, staff)
+    pickup.mark_ready(order=order, by=staff)
+    pickup.hand_over(order=order, by=staff, code=order.pickup_code)
+    with pytest.raises(order_payment.PaymentRefused, match="captured already \\(£10.00\\)"):
+        order_payment.capture(order=order)
+    with pytest.raises(order_payment.PaymentRefused, match="refund it instead"):
+        order_payment.void(order=order)
+    assert [call[0] for call in recording_gateway] == ["authorize", "capture"]
