@@ -133,12 +133,20 @@ def test_the_console_says_to_pay_at_the_counter_and_records_the_till_payment(
 def test_the_console_api_hands_over_with_the_till_payment(at_counter, staff):
     url = reverse("api:hand-over", args=["leeds", at_counter.number])
     client = api_client(staff)
+    shown = client.get(reverse("api:order", args=["leeds", at_counter.number])).json()
+    assert shown["payment"] == {
+        "summary": "To pay at the counter: £20.00",
+        "to_pay_at_counter": True,
+    }
     refused = client.post(url, {"code": at_counter.pickup_code}, format="json")
     assert refused.status_code == 422, refused.content
     assert "to pay at the counter" in refused.json()["errors"][0]["detail"]
     done = client.post(url, {"code": at_counter.pickup_code, "paid_at_till": True}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["status"] == statuses.COLLECTED
+    assert (
+        done.json()["payment"]["summary"] == f"Paid at the till: £20.00 (TILL-{at_counter.number})"
+    )
 
 
 def test_the_web_checkout_offers_pay_at_the_counter_for_collect(shop, client, recording_gateway):
