@@ -136,6 +136,24 @@ def payment_state(order, *, lock: bool = False) -> PaymentState:
     return PaymentState(source=source, at_counter=at_counter, by_card=by_card, voided=voided)
 
 
+def for_shopper(order) -> str:
+    """The payment in the shopper's words, for the thank-you page."""
+    state = payment_state(order)
+    cur, total = order.currency, order.total_incl_tax
+    if state.source is None:
+        return ""
+    if state.to_pay_at_counter:
+        return f"To pay at the counter when you collect: {money(total, cur)}. Nothing was taken online."
+    if state.waiting_for_capture:
+        when = "when you collect, only for what you take" if order.is_pickup else "when it is sent"
+        return (
+            f"{money(state.authorised, cur)} is held on your card ({state.source.source_type.name}"
+            f"{', reference ' + state.source.reference if state.source.reference else ''}): "
+            f"it is charged {when}."
+        )
+    return f"Paid {money(state.captured, cur)} by {state.source.source_type.name}."
+
+
 def pays_on_collection(order) -> bool:
     """Is the shopper charged only for what they collect (a card authorised, or the counter)?
     False for an order charged in full when it was placed, before payments followed the pickup:

@@ -23,7 +23,7 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
 
-from . import services, slots
+from . import order_payment, services, slots
 from .forms import FulfilmentForm
 from .payment import gateway
 from .session import CheckoutSessionMixin
@@ -260,6 +260,7 @@ class ThankYouView(oscar_views.ThankYouView):
         ctx = super().get_context_data(*args, **kwargs)
         order = ctx["order"]
         ctx["collect_location"] = order.pickup_location
+        ctx["payment_note"] = order_payment.for_shopper(order)
         if order.pickup_code:
             ctx["pickup_code"] = pickup_codes.display(order.pickup_code)
             ctx["pickup_qr"] = pickup_codes.qr_svg(order.pickup_code)

@@ -63,6 +63,10 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     body = thank_you.content.decode()
     assert pickup_codes.display(order.pickup_code) in body
     assert "<svg" in body  # the QR code, drawn locally
+    assert (
+        f"£{order.total_incl_tax} is held on your card (Test payment, reference TEST-{order.number})"
+        ": it is charged when you collect, only for what you take." in body
+    )
 
 
 def test_the_collect_step_names_what_each_other_store_lacks(shop, client):

@@ -160,6 +160,8 @@ def test_the_web_checkout_offers_pay_at_the_counter_for_collect(shop, client, re
     preview = " ".join(client.get(reverse("checkout:preview")).content.decode().split())
     assert "Nothing is taken online: you pay at Omnishop Leeds when you collect" in preview
     assert place_order(client)["Location"] == reverse("checkout:thank-you")
+    thanks = client.get(reverse("checkout:thank-you")).content.decode()
+    assert "To pay at the counter when you collect: £10.00. Nothing was taken online." in thanks
     order = Order.objects.get()
     assert order_payment.payment_state(order).to_pay_at_counter
     assert recording_gateway == []
