@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from oscar.apps.payment.exceptions import GatewayError, UnableToTakePayment
 from oscar.core.loading import get_model
 
@@ -21,6 +22,7 @@ from apps.order import statuses
 from apps.pickup import selectors as pickup_selectors
 from apps.pickup import services as pickup
 from apps.shipping.methods import CollectInStore
+from tests.checkout.conftest import add_to_basket, choose_collect, start_guest_checkout
 from tests.factories import pick_all
 
 from .test_collect_payment import amounts, events
@@ -219,3 +221,21 @@ def test_with_its_key_the_stripe_gateway_lets_stripe_elements_frame_the_card_fie
     assert started.returncode == 0, started.stderr
     assert "https://js.stripe.com" in json.loads(started.stdout.strip().splitlines()[-1])
     assert json.loads(start_shop().stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_web_payment_step_with_stripe_needs_the_card_from_stripe_elements(
+    shop, client, stripe_shop, settings
+):
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_omnishop"
+    add_to_basket(client, shop["lamp"])
+    start_guest_checkout(client)
+    choose_collect(client, "leeds")
+    step = client.get(reverse("checkout:payment-details")).content.decode()
+    assert 'id="card-element"' in step and 'data-key="pk_test_omnishop"' in step
+    missing = client.post(reverse("checkout:preview"), {"payment": "card"})
+    assert "Enter your card details." in missing.content.decode()
+    given = client.post(
+        reverse("checkout:preview"), {"payment": "card", "payment_method": "pm_1QOmnishopVisa4242"}
+    )
+    assert given["Location"] == reverse("checkout:preview")
+    assert client.session["checkout_data"]["payment"]["card"] == "pm_1QOmnishopVisa4242"
