@@ -608,6 +608,21 @@ LOGGING = {
 # --- Omnishop -----------------------------------------------------------------------------
 
 OMNISHOP_PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="apps.checkout.payment.TestGateway")
+#: Stripe's keys, for PAYMENT_GATEWAY=apps.checkout.payment.StripeGateway (docs/payments.md):
+#: the secret key stays on the server, the publishable one is given to Stripe Elements.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+if OMNISHOP_PAYMENT_GATEWAY.endswith(".StripeGateway") and not STRIPE_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PAYMENT_GATEWAY is the Stripe gateway: set STRIPE_SECRET_KEY (sk_live_... or "
+        "sk_test_...), or leave PAYMENT_GATEWAY unset for the test gateway."
+    )
+if OMNISHOP_PAYMENT_GATEWAY.endswith(".StripeGateway"):
+    # Stripe Elements: the card is typed into Stripe's frame, its script talks to Stripe.
+    _stripe_csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _stripe_csp["script-src"].append("https://js.stripe.com")
+    _stripe_csp["connect-src"].append("https://api.stripe.com")
+    _stripe_csp["frame-src"] = ["https://js.stripe.com", "https://hooks.stripe.com"]
 #: How many days ahead checkout offers pickup times (stores that set their orders an hour).
 PICKUP_SLOT_DAYS = env.int("PICKUP_SLOT_DAYS", default=7)
 #: Days a shopper may add, once, to a ready order's holding days from its page or the API.

@@ -64,7 +64,10 @@ def test_a_web_pickup_order_in_each_state(stocked, status):
     assert (line.product, line.quantity, line.num_allocated) == (product, 2, promised)
     assert line.partner == store.partner  # allocated at the store
     assert order.total_incl_tax == Decimal("20.00")
-    assert order.sources.get().amount_debited == Decimal("20.00")  # paid
+    source = order.sources.get()  # authorised when placed, charged only once handed over
+    charged = Decimal("20.00") if status == statuses.COLLECTED else 0
+    held = 0 if status in (statuses.CANCELLED, statuses.NOT_COLLECTED) else Decimal("20.00")
+    assert (source.amount_allocated, source.amount_debited) == (held, charged)
     assert list(order.pickup_events.values_list("kind", flat=True)) == events
     assert figures(store, product) == (on_hand, allocated)
     assert_ledger_balances()

@@ -19,6 +19,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.checkout import order_payment
 from apps.instore import services as instore
 from apps.inventory.selectors import stock_records
 from apps.inventory.services import MAX_UNITS
@@ -115,12 +116,20 @@ class OrderSummarySerializer(serializers.ModelSerializer):
         return order.guest_email
 
 
+class PaymentSerializer(serializers.Serializer):
+    summary = serializers.CharField(help_text='Where it stands: "To pay at the counter: £20.00"')
+    to_pay_at_counter = serializers.BooleanField(
+        help_text="Hand-over needs `paid_at_till`: the customer pays at the till"
+    )
+
+
 class OrderSerializer(OrderSummarySerializer):
     email = serializers.CharField(read_only=True)
     phone = serializers.CharField(source="pickup_phone")
     lines = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(help_text="The action endpoints open now")
+    payment = serializers.SerializerMethodField()
 
     class Meta(OrderSummarySerializer.Meta):
         fields = [
@@ -130,7 +139,13 @@ class OrderSerializer(OrderSummarySerializer):
             "lines",
             "timeline",
             "actions",
+            "payment",
         ]
+
+    @extend_schema_field(PaymentSerializer)
+    def get_payment(self, order):
+        state = order_payment.payment_state(order)
+        return {"summary": state.summary(order), "to_pay_at_counter": state.to_pay_at_counter}
 
     @extend_schema_field(LineSerializer(many=True))
     def get_lines(self, order):
@@ -255,6 +270,17 @@ class HandOverSerializer(RequestSerializer):
         default=False, help_text="No code: the customer's ID was checked instead"
     )
     collected_by = serializers.CharField(required=False, allow_blank=True, max_length=128)
+    paid_at_till = serializers.BooleanField(
+        default=False,
+        help_text="An order to pay at the counter: its payment was taken at the till "
+        "(needed to hand it over; refused for an order paid online)",
+    )
+    till_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The card terminal's reference for the till payment (optional)",
+    )
 
     def validate(self, data):
         if data["id_checked"] and not data.get("collected_by", "").strip():
@@ -469,6 +495,8 @@ class HandOverView(OrderActionView):
             "code": data.get("code", ""),
             "id_checked": data["id_checked"],
             "collected_by": data.get("collected_by", ""),
+            "paid_at_till": data["paid_at_till"],
+            "till_reference": data.get("till_reference", ""),
         }
 
 

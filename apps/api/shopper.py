@@ -42,6 +42,18 @@ EARLIEST_SLOT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 LATEST_SLOT = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
 
 
+#: The card, where the shop's gateway takes one (docs/payments.md).
+PAYMENT_METHOD = serializers.CharField(
+    required=False,
+    allow_blank=True,
+    max_length=255,
+    help_text=(
+        "The card as a Stripe PaymentMethod id (`pm_...`, from Stripe's mobile SDK) when the "
+        "shop uses the Stripe gateway; authorised now, charged when the order leaves"
+    ),
+)
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -72,6 +84,11 @@ class CollectOrderSerializer(RequestSerializer):
             "A pickup time's `starts_at` from `GET /api/stores/{code}/slots/`, where the store "
             "offers times (default: the earliest ready time)"
         ),
+    )
+    payment_method = PAYMENT_METHOD
+    pay_at_counter = serializers.BooleanField(
+        default=False,
+        help_text="Pay at the store's counter when collecting: nothing is authorised online",
     )
 
     def validate_pickup_slot(self, when):
@@ -156,6 +173,7 @@ class AddressSerializer(RequestSerializer):
 class DeliveryOrderSerializer(RequestSerializer):
     lines = lines_of(ProductLineSerializer)
     address = AddressSerializer()
+    payment_method = PAYMENT_METHOD
 
 
 class ShopperLineSerializer(serializers.Serializer):
@@ -241,6 +259,8 @@ class CollectCheckoutView(CheckoutView):
             collector_phone=data.get("collector_phone") or profile_phone(user),
             slot=data.get("pickup_slot"),
             idempotency_key=idempotency_key(request),
+            payment_method=data.get("payment_method", ""),
+            pay_at_counter=data["pay_at_counter"],
         )
         return placed_answer(order, placed)
 
@@ -262,6 +282,7 @@ class DeliveryCheckoutView(CheckoutView):
             quantities=quantities_of(parsed.validated_data["lines"]),
             address=parsed.validated_data["address"],
             idempotency_key=idempotency_key(request),
+            payment_method=parsed.validated_data.get("payment_method", ""),
         )
         return placed_answer(order, placed)
 

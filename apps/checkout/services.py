@@ -29,9 +29,8 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.selectors import StoreResult, find_stores, warehouse
 
-from . import slots
+from . import order_payment, slots
 from .models import ApiCheckout
-from .payment import gateway
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +142,8 @@ def place_order(
     by=None,
     surcharges=None,
     route: Route | None = None,
+    payment_method: str = "",
+    pay_at_counter: bool = False,
 ) -> Order:
     """Place an order from a basket, all or nothing, in one transaction: the order (with its
     pickup code and ready time for a collect order), its stock (allocated at ``location``, or
@@ -153,10 +154,14 @@ def place_order(
     no order, no stock change, no charge. ``by`` is the staff member at a till. ``route``
     (``apps.routing``) says where the units come from when a policy chose it: one that ships
     to the store takes them at their sources and waits for the transfers (docs/routing.md).
+    The card (``payment_method``, where the gateway needs one) is authorised, not charged: see
+    ``order_payment``; a collect order may be paid at the counter instead (``pay_at_counter``).
     """
     ships = route is not None and route.moves_stock
     if pickup is not None and not (pickup.store.is_active and pickup.store.click_and_collect):
         raise CheckoutRefused(f"{pickup.store.name} does not offer click and collect.")
+    if pay_at_counter and pickup is None:
+        raise CheckoutRefused("Only a click-and-collect order can be paid at the counter.")
     with transaction.atomic():
         # The stock first: a shopper who loses the race for the last unit gets no order at all.
         if ships:
@@ -210,11 +215,9 @@ def place_order(
                 routing.allocate(order=order, route=route, by=by or user)
             else:
                 stock.allocate_order(order=order, location=location, by=by or user)
-            provider = gateway()
-            reference = provider.charge(
-                order_number=number, amount=total.incl_tax, currency=total.currency
+            order_payment.take_at_checkout(
+                order=order, total=total, payment_method=payment_method, at_counter=pay_at_counter
             )
-            _record_payment(order, total, source=provider.name, reference=reference)
         if not ships:
             routing.record(order=order, location=location, route=route)
         basket.submit()
@@ -235,7 +238,7 @@ def _book_slot(pickup: Pickup):
 
 
 def _record_payment(order, total, *, source: str, reference: str) -> None:
-    """The order's payment source and its "Settled" event, for every line."""
+    """A till sale's payment source and its "Settled" event, for every line."""
     source_type, _ = SourceType.objects.get_or_create(name=source)
     Source.objects.create(
         order=order,
@@ -291,6 +294,8 @@ def place_collect_order(
     collector_phone: str = "",
     slot: dt.datetime | None = None,
     idempotency_key: str = "",
+    payment_method: str = "",
+    pay_at_counter: bool = False,
 ) -> tuple[Order, bool]:
     """A click-and-collect order in one step (the mobile app), in the ``api`` channel.
     Returns the order and whether it was placed now (False: the idempotency key had already
@@ -302,11 +307,18 @@ def place_collect_order(
         shipping_method=CollectInStore(),
         idempotency_key=idempotency_key,
         pickup=Pickup(store=store, name=collector_name, phone=collector_phone, slot=slot),
+        payment_method=payment_method,
+        pay_at_counter=pay_at_counter,
     )
 
 
 def place_delivery_order(
-    *, user, quantities: dict[int, int], address: dict, idempotency_key: str = ""
+    *,
+    user,
+    quantities: dict[int, int],
+    address: dict,
+    idempotency_key: str = "",
+    payment_method: str = "",
 ) -> tuple[Order, bool]:
     """A home-delivery order in one step (allocated at the warehouse, delivery charged)."""
     return _place_in_one_step(
@@ -316,6 +328,7 @@ def place_delivery_order(
         shipping_method=StandardDelivery(),
         idempotency_key=idempotency_key,
         shipping_address=ShippingAddress(**address),
+        payment_method=payment_method,
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from oscar.apps.checkout import exceptions, session
 
@@ -58,5 +59,9 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
         elif store is not None:
             ctx["ready_at"] = self.checkout_session.pickup_slot() or ready_time(store)
             ctx["collector"] = self.checkout_session.collector()
-        ctx["payment_gateway_name"] = gateway().name
+        provider = gateway()
+        ctx["payment_gateway_name"] = provider.name
+        ctx["pays_at_counter"] = store is not None and self.checkout_session.pays_at_counter()
+        ctx["needs_card"] = provider.needs_payment_method
+        ctx["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
         return ctx

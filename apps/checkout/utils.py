@@ -46,6 +46,19 @@ class CheckoutSessionData(utils.CheckoutSessionData):
         self._unset("fulfilment", "ship_to_store")
         self._unset("fulfilment", "collect_location_id")
         self._unset("shipping", "method_code")
+        self._unset("payment", "at_counter")
+
+    def pay(self, *, at_counter: bool = False, card: str = "") -> None:
+        """How the shopper pays: at the store's counter, or by card (``card``: the payment
+        method id Stripe Elements gave the page, where the gateway needs one)."""
+        self._set("payment", "at_counter", at_counter)
+        self._set("payment", "card", card)
+
+    def pays_at_counter(self) -> bool:
+        return self._get("payment", "at_counter", False)
+
+    def card(self) -> str:
+        return self._get("payment", "card", "")
 
     def reset_shipping_data_for_collect(self) -> None:
         self._unset("shipping", "new_address_fields")

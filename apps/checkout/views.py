@@ -24,8 +24,9 @@ from apps.stores.hours import ready_time
 from apps.stores.models import Location
 from apps.stores.my_store import my_store
 
-from . import services, slots
+from . import order_payment, services, slots
 from .forms import FulfilmentForm
+from .payment import gateway
 from .session import CheckoutSessionMixin
 
 Basket = get_model("basket", "Basket")
@@ -211,6 +212,19 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     def fulfilment_location(self) -> Location:
         return self.get_collect_location() or services.delivery_location()
 
+    def handle_payment_details_submission(self, request):
+        """The payment step's choice: by card (the payment method id Stripe Elements gave the
+        page, where the gateway needs one) or, for a collect order, at the counter."""
+        at_counter = request.POST.get("payment") == "counter"
+        card = request.POST.get("payment_method", "").strip()[:255]
+        if at_counter and self.get_collect_location() is None:
+            error = "Only an order you collect can be paid at the counter."
+            return self.render_payment_details(request, error=error)
+        if not at_counter and gateway().needs_payment_method and not card:
+            return self.render_payment_details(request, error="Enter your card details.")
+        self.checkout_session.pay(at_counter=at_counter, card=card)
+        return redirect("checkout:preview")
+
     def submit(
         self,
         user,
@@ -270,6 +284,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 guest_email=(order_kwargs or {}).get("guest_email", ""),
                 surcharges=surcharges,
                 route=route,
+                payment_method=self.checkout_session.card(),
+                pay_at_counter=store is not None and self.checkout_session.pays_at_counter(),
             )
         except InsufficientStock as exc:
             self.restore_frozen_basket()
@@ -309,6 +325,7 @@ class ThankYouView(oscar_views.ThankYouView):
         ctx = super().get_context_data(*args, **kwargs)
         order = ctx["order"]
         ctx["collect_location"] = order.pickup_location
+        ctx["payment_note"] = order_payment.for_shopper(order)
         if order.pickup_code:
             ctx["pickup_code"] = pickup_codes.display(order.pickup_code)
             ctx["pickup_qr"] = pickup_codes.qr_svg(order.pickup_code)

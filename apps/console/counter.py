@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from apps.checkout import order_payment
 from apps.instore import selectors, services
 from apps.inventory.bounds import MAX_UNITS
 from apps.inventory.selectors import availability, product_matches
@@ -295,10 +296,15 @@ class TakeReturnView(StoreConsoleMixin, View):
             messages.error(request, str(exc))
         else:
             units = sum(quantities.values())
+            paid_back = (
+                "refunded to the card it was paid with"
+                if order_payment.payment_state(order).by_card
+                else "to give back"
+            )
             messages.success(
                 request,
                 f"Return recorded for order #{order.number}: {units} unit{'s' * (units != 1)}, "
-                f"refund {currency(refund, order.currency)} to give back.",
+                f"refund {currency(refund, order.currency)} {paid_back}.",
             )
         return redirect(back)
 

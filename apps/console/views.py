@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.checkout import order_payment
 from apps.order import pickup_codes, statuses
 from apps.order.selectors import order_history
 from apps.pickup import reasons, selectors, services, substitutions
@@ -123,6 +124,7 @@ class OrderView(StoreConsoleMixin, TemplateView):
         if order.is_pickup and substitutions.expire_due(order=order):  # read: settle lapsed
             order = self.get_order()
         offers = substitutions.offers(order) if order.is_pickup else []
+        payment = order_payment.payment_state(order)
         lines = list(order.lines.all())
         bins = selectors.bins_at(self.store, [line.product_id for line in lines])
         for line in lines:
@@ -139,6 +141,8 @@ class OrderView(StoreConsoleMixin, TemplateView):
             statuses=statuses,
             substitutions=offers,
             waiting_answer=any(offer.is_open for offer in offers),
+            payment=payment,
+            payment_summary=payment.summary(order),
             **kwargs,
         )
 
@@ -249,6 +253,8 @@ def action_params(action: str, order, post) -> dict:
             code=post.get("code", ""),
             id_checked=post.get("id_checked") == "on",
             collected_by=post.get("collected_by", ""),
+            paid_at_till=post.get("paid_at_till") == "on",
+            till_reference=post.get("till_reference", "")[:64],
         )
     return params
 

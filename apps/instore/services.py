@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency
 
+from apps.checkout import order_payment
 from apps.checkout.services import CheckoutRefused, TillPayment, sell_at_till
 from apps.inventory import services as stock
 from apps.order import statuses
@@ -267,9 +269,25 @@ def take_return(
     ]
     if not damaged:
         stock.return_to_stock(location=location, returns=taken, by=by)
+    refund_online(order, quote)
     ids = [item.pk for item in taken]
     transaction.on_commit(lambda: announce_return(ids))
     return quote.total
+
+
+def refund_online(order: Order, quote) -> None:
+    """A card paid online is refunded through the gateway (a till payment is paid back at the
+    till); a refusal or a gateway failure refuses the return, nothing taken back."""
+    if not quote.total:
+        return
+    try:
+        order_payment.refund(
+            order=order,
+            amount=quote.total,
+            lines={item.line: item.quantity for item in quote.lines},
+        )
+    except PaymentError as exc:
+        raise InstoreError(f"{str(exc).rstrip('.')}. Nothing was taken back.") from exc
 
 
 def announce_return(return_ids: list[int]) -> None:

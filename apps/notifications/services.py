@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from apps.checkout import order_payment
 from apps.instore.models import CounterReturn
 from apps.order.links import order_page_url
 from apps.pickup import reasons
@@ -47,6 +48,8 @@ def _messages(event: PickupEvent) -> dict:
             "order_url": order_page_url(order),
             "shopper_reason": reasons.for_shopper(event.detail),
             **message_context(event),  # a substitute offered: the offer and its answer link
+            # Charged only for what is collected: nothing to refund for what is not.
+            "pays_on_collection": order_payment.pays_on_collection(order),
         },
     )
 

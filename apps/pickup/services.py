@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from apps.checkout import order_payment
 from apps.inventory import services as stock
 from apps.order import pickup_codes, statuses
 from apps.routing import services as routing
@@ -71,6 +73,19 @@ class WrongCode(PickupError):
 
 class TooManyAttempts(PickupError):
     pass
+
+
+class PaymentFailed(PickupError):
+    """The order's payment step (capture, void, the till payment) was refused or failed:
+    the transition is refused with it, nothing changed."""
+
+
+def settle_payment(step, **params) -> None:
+    """Run an ``order_payment`` step inside the transition; its refusal refuses the transition."""
+    try:
+        step(**params)
+    except PaymentError as exc:
+        raise PaymentFailed(f"{str(exc).rstrip('.')}. Nothing was changed.") from exc
 
 
 def lock_pickup_order(order_id: int, *, by=None) -> Order:
@@ -175,6 +190,7 @@ def short_pick(
         detail=detail,
     )
     if not keep_open and not any(line.num_allocated for line in order.lines.all()):
+        settle_payment(order_payment.call_off, order=order)
         _move(
             order,
             statuses.CANCELLED,
@@ -214,9 +230,19 @@ def mark_ready(*, order: Order, by) -> Order:
 
 
 def hand_over(
-    *, order: Order, by, code: str = "", id_checked: bool = False, collected_by: str = ""
+    *,
+    order: Order,
+    by,
+    code: str = "",
+    id_checked: bool = False,
+    collected_by: str = "",
+    paid_at_till: bool = False,
+    till_reference: str = "",
 ) -> Order:
-    """Give the order to the customer after checking their code (or their ID, recorded)."""
+    """Give the order to the customer after checking their code (or their ID, recorded). Its
+    card payment is captured for what leaves; an order to pay at the counter needs the till
+    payment recorded (``paid_at_till``, the terminal's reference optional). A payment that
+    fails refuses the handover (PaymentFailed), nothing changed."""
     with transaction.atomic():
         order = lock_pickup_order(order.pk, by=by)
         require(order, "hand-over")
@@ -237,6 +263,12 @@ def hand_over(
         else:
             wrong_code = False
         if not wrong_code:
+            settle_payment(
+                order_payment.take_at_handover,
+                order=order,
+                paid_at_till=paid_at_till,
+                till_reference=till_reference,
+            )
             stock.hand_over_order(order=order, location=order.pickup_location, by=by)
             _move(
                 order,
@@ -375,6 +407,7 @@ def mark_not_collected(
     if (now or timezone.now()) < due:
         raise WrongState(f"Order {order.number} waits for collection until {due:%d %b %H:%M}.")
     refund = refund_due(order)
+    settle_payment(order_payment.call_off, order=order)
     stock.release_order(
         order=order,
         location=order.pickup_location,
@@ -402,6 +435,7 @@ def cancel(*, order: Order, by, reason: str = "", note: str = "") -> Order:
 def _cancel(order: Order, *, by, stock_by, note: str, detail: dict) -> Order:
     """Call a locked order off: its stock back on sale, the refund recorded with the event."""
     refund = refund_due(order)
+    settle_payment(order_payment.call_off, order=order)
     if order.status == statuses.AWAITING_TRANSFER:  # its units are still on their way
         routing.cancel_waiting(order=order, by=stock_by, note=note)
     else:

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
+from apps.checkout import order_payment
 from apps.inventory import services as stock
 from apps.order import statuses
 from apps.order.links import absolute
@@ -393,6 +394,7 @@ def _close(order, offer: Substitution, status: str, *, now, by=None, why: str = 
     if order.status == statuses.PICKING and not any(
         line.num_allocated for line in order.lines.all()
     ):
+        services.settle_payment(order_payment.call_off, order=order)  # nothing is charged
         services._move(
             order, statuses.CANCELLED, by=by, kind=Kind.CANCELLED, detail=reasons.NOTHING_LEFT
         )
@@ -425,6 +427,11 @@ def _supply(order, offer: Substitution, *, now) -> None:
         status=original.status,
     )
     stock.allocate_added_line(order=order, location=store, line=line)
+    # The order's total counts the substitute (its price is within what the missing units
+    # cost, so what is charged at handover stays within what was authorised).
+    order.total_incl_tax += total_incl
+    order.total_excl_tax += total_excl
+    order.save(update_fields=["total_incl_tax", "total_excl_tax"])
     offer.status, offer.answered_at, offer.new_line = Status.ACCEPTED, now, line
     offer.save(update_fields=["status", "answered_at", "new_line"])
     services._record(

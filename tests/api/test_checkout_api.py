@@ -54,7 +54,8 @@ def test_a_shopper_orders_to_collect_and_gets_a_code_qr_and_confirmation(
     assert body["store"] == {"code": "leeds", "name": "Omnishop Leeds"}
     assert body["pickup_code"] == f"{order.pickup_code[:4]}-{order.pickup_code[4:]}"
     assert body["pickup_qr_svg"].startswith("<svg") and body["total_incl_tax"] == "10.00"
-    assert order.sources.get().amount_debited == order.total_incl_tax
+    source = order.sources.get()  # authorised for the total, charged at handover
+    assert (source.amount_allocated, source.amount_debited) == (order.total_incl_tax, 0)
     assert ats(shop) == 1 and list(ledger_drift()) == []
     assert [m.to for m in mailoutbox] == [["shona@example.com"]]
     assert body["pickup_code"] in mailoutbox[0].body

@@ -49,7 +49,9 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     assert len(order.pickup_code) == 8 and set(order.pickup_code) <= set(pickup_codes.ALPHABET)
     assert order.ready_by is not None
     assert order.lines.get().partner.location == shop["leeds"]
-    assert order.sources.get().amount_debited == order.total_incl_tax
+    source = order.sources.get()  # authorised for the total, charged at handover
+    assert (source.amount_allocated, source.amount_debited) == (order.total_incl_tax, 0)
+    assert [e.event_type.name for e in order.payment_events.all()] == ["Authorised"]
 
     record = StockRecord.objects.get(partner=shop["leeds"].partner, product=shop["lamp"])
     assert (record.num_in_stock, record.num_allocated) == (2, 1)
@@ -61,6 +63,10 @@ def test_guest_collect_checkout_places_a_pickup_order_with_a_code(shop, client):
     body = thank_you.content.decode()
     assert pickup_codes.display(order.pickup_code) in body
     assert "<svg" in body  # the QR code, drawn locally
+    assert (
+        f"£{order.total_incl_tax} is held on your card (Test payment, reference TEST-{order.number})"
+        ": it is charged when you collect, only for what you take." in body
+    )
 
 
 def test_the_collect_step_names_what_each_other_store_lacks(shop, client):

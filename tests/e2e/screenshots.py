@@ -79,7 +79,7 @@ def test_every_storefront_page(demo, browser, live_server, screen):
         shoot("checkout-collect")
         page.get_by_role("button", name="Continue").click()
         shoot("checkout-payment")
-        page.get_by_role("link", name="Continue to review").click()
+        page.get_by_role("button", name="Continue to review").click()
         shoot("checkout-preview")
         page.get_by_role("button", name="Place order").click()
         expect(page.locator("#pickup-code")).to_be_visible()

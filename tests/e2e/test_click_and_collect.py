@@ -80,7 +80,7 @@ def go_to_review_collecting_at(page, product, store_name, email="guest@example.c
     page.get_by_label("Name of who will collect").fill("Ann Other")
     page.screenshot(path=str(SCREENSHOTS / "checkout-collect.png"), full_page=True)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Continue to review").click()
+    page.get_by_role("button", name="Continue to review").click()
     expect(page.locator(".collect-store")).to_contain_text(f"Click and collect at {store_name}")
 
 
@@ -132,7 +132,7 @@ def test_guest_home_delivery_in_the_demo_shop(demo_shop, page):
     page.locator("#id_line4").fill("Leeds")
     page.locator("#id_postcode").fill("LS1 5AB")
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Continue to review").click()
+    page.get_by_role("button", name="Continue to review").click()
     page.get_by_role("button", name="Place order").click()
     expect(page.locator("h1")).to_contain_text("confirmation")
     order = Order.objects.get()

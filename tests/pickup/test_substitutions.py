@@ -13,6 +13,7 @@ from django.utils import timezone
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
+from apps.checkout import order_payment
 from apps.inventory.selectors import ledger_drift
 from apps.notifications import tasks as notification_tasks
 from apps.order import statuses
@@ -195,6 +196,8 @@ def test_offering_for_the_only_line_keeps_the_order_open_for_the_answer(shop, st
     order.refresh_from_db()
     assert order.status == statuses.CANCELLED  # declined: nothing was left to pick
     assert kinds(order)[-2:] == ["sub_declined", "cancelled"]
+    payment = order_payment.payment_state(order)
+    assert payment.voided and payment.captured == 0  # nothing charged
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -221,6 +224,8 @@ def test_an_accepted_substitute_is_allocated_added_and_handed_over(picking, shop
     assert record(shop, lighting["floor"]) == (2, 0)
     assert record(shop, shop["lamp"]) == (1, 0)  # one lamp handed over, one back on sale
     assert kinds(picking)[2:5] == ["sub_offered", "sub_accepted", "line_picked"]
+    # Charged for what left: one lamp (10.00) and the floor lamp (8.00), of 20.00 authorised.
+    assert order_payment.payment_state(picking).captured == Decimal("18.00")
     assert list(ledger_drift()) == []
 
 
@@ -240,6 +245,7 @@ def test_a_declined_substitute_is_not_supplied_and_the_rest_is_collected(
     services.mark_ready(order=picking, by=staff)
     services.hand_over(order=picking, by=staff, code=picking.pickup_code)
     assert picking.lines.count() == 1
+    assert order_payment.payment_state(picking).captured == Decimal("10.00")  # one lamp
     assert list(ledger_drift()) == []
 
 

@@ -3,6 +3,8 @@ connection, as a fail-over, a restart or an administrator would cut it."""
 
 from django.db import connection, connections
 
+from apps.checkout.payment import TestGateway
+
 
 def terminate_own_backend() -> int:
     """End this thread's PostgreSQL backend with ``pg_terminate_backend`` from a second
@@ -18,15 +20,15 @@ def terminate_own_backend() -> int:
     return pid
 
 
-class GatewayThatLosesTheDatabase:
-    """A payment gateway that, at the moment it is asked to charge (the order, its allocation
+class GatewayThatLosesTheDatabase(TestGateway):
+    """A payment gateway that, at the moment it is asked to authorise (the order, its allocation
     and its ledger rows are written, not committed), has the request's database connection
     cut. ``seen`` records what was half-written at that moment."""
 
     name = "Test payment"
     seen: list[dict] = []
 
-    def charge(self, *, order_number, amount, currency):
+    def authorize(self, *, order_number, amount, currency, payment_method=""):
         from oscar.core.loading import get_model
 
         from apps.inventory.models import StockMovement
@@ -41,10 +43,10 @@ class GatewayThatLosesTheDatabase:
             }
         )
         terminate_own_backend()
-        return f"TEST-{order_number}"
+        return super().authorize(order_number=order_number, amount=amount, currency=currency)
 
 
-class GatewayThatHangs:
+class GatewayThatHangs(TestGateway):
     """A payment gateway for a web process under test (``PAYMENT_GATEWAY``): while the file
     ``$SCALE_HOLD_FILE.armed`` exists it writes down, in ``$SCALE_HOLD_FILE``, its process,
     its database backend and what the order has written so far (uncommitted), then waits to be
@@ -52,7 +54,7 @@ class GatewayThatHangs:
 
     name = "Test payment"
 
-    def charge(self, *, order_number, amount, currency):
+    def authorize(self, *, order_number, amount, currency, payment_method=""):
         import json
         import os
         import time
@@ -78,4 +80,4 @@ class GatewayThatHangs:
             hold.with_suffix(".tmp").write_text(json.dumps(written))
             hold.with_suffix(".tmp").rename(hold)
             time.sleep(300)  # until the test kills this process
-        return f"TEST-{order_number}"
+        return super().authorize(order_number=order_number, amount=amount, currency=currency)
