@@ -84,6 +84,25 @@ def catalogue(db, store, other_store):
 
 
 @pytest.fixture
+def floor_lamp(shop):
+    """A Floor Lamp (8.00, 3 at Leeds) in Lighting with the shop's Desk Lamp: its substitute."""
+    from decimal import Decimal
+
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+    from oscar.core.loading import get_model
+
+    from tests.factories import ProductFactory, stock
+
+    lighting = create_from_breadcrumbs("Lighting")
+    lamp = ProductFactory(title="Floor Lamp", upc="FLOOR-1")
+    for product in (shop["lamp"], lamp):
+        get_model("catalogue", "ProductCategory").objects.create(product=product, category=lighting)
+    stock(shop["warehouse"], lamp, 5, price=Decimal("8.00"))
+    stock(shop["leeds"], lamp, 3)
+    return lamp
+
+
+@pytest.fixture
 def shop(db):
     """A warehouse, two collect stores and a product with stock at some of them."""
     from tests.factories import LocationFactory, ProductFactory, StoreFactory, stock

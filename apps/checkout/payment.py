@@ -126,16 +126,18 @@ class StripeGateway(PaymentGateway):
 
     def _call(self, step: str, call, *args, **kwargs):
         """One request to Stripe; its errors as the shop's payment errors."""
-        stripe = self.stripe
         try:
             return call(*args, **kwargs)
-        except stripe.CardError as exc:
-            raise UnableToTakePayment(
+        except self.stripe.StripeError as exc:
+            raise self._refusal(step, exc) from exc
+
+    def _refusal(self, step: str, exc) -> Exception:
+        if isinstance(exc, self.stripe.CardError):
+            return UnableToTakePayment(
                 exc.user_message or "Your card was declined. Nothing was charged."
-            ) from exc
-        except stripe.StripeError as exc:
-            message = exc.user_message or getattr(exc.error, "message", None) or str(exc)
-            raise GatewayError(f"Stripe could not {step} the payment: {message}") from exc
+            )
+        message = exc.user_message or getattr(exc.error, "message", None) or str(exc)
+        return GatewayError(f"Stripe could not {step} the payment: {message}")
 
     def authorize(self, *, order_number, amount, currency, payment_method=""):
         if not payment_method:
@@ -184,13 +186,17 @@ class StripeGateway(PaymentGateway):
         return intent.latest_charge or intent.id
 
     def void(self, *, reference, key):
-        intent = self._call(
-            "void",
-            self.client.v1.payment_intents.cancel,
-            reference,
-            params={"cancellation_reason": "abandoned"},
-            options={"idempotency_key": key},
-        )
+        try:
+            intent = self.client.v1.payment_intents.cancel(
+                reference,
+                params={"cancellation_reason": "abandoned"},
+                options={"idempotency_key": key},
+            )
+        except self.stripe.StripeError as exc:
+            lapsed = getattr(getattr(exc, "error", None), "payment_intent", None)
+            if getattr(lapsed, "status", None) == "canceled":
+                return reference  # Stripe cancels a hold not captured in 7 days: voided already
+            raise self._refusal("void", exc) from exc
         return intent.id
 
     def refund(self, *, reference, amount, currency, key):

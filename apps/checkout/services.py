@@ -210,19 +210,20 @@ def place_order(
             stock.sell_order(order=order, location=location, by=by)
             reference = till.reference or f"TILL-{number}"
             _record_payment(order, total, source=till.name, reference=reference)
+        elif ships:
+            routing.allocate(order=order, route=route, by=by or user)
         else:
-            if ships:
-                routing.allocate(order=order, route=route, by=by or user)
-            else:
-                stock.allocate_order(order=order, location=location, by=by or user)
-            order_payment.take_at_checkout(
-                order=order, total=total, payment_method=payment_method, at_counter=pay_at_counter
-            )
+            stock.allocate_order(order=order, location=location, by=by or user)
         if not ships:
             routing.record(order=order, location=location, route=route)
         basket.submit()
         holds.consume(basket=basket)  # the order took the units held for it
         if till is None:
+            # Last of all: a card is authorised only once everything else is written, so a
+            # failure before it leaves no hold on the shopper's card.
+            order_payment.take_at_checkout(
+                order=order, total=total, payment_method=payment_method, at_counter=pay_at_counter
+            )
             transaction.on_commit(lambda: send_order_placed_email(order))
     return order
 

@@ -927,9 +927,16 @@ def receive_transfer(
 
 
 def cancel_transfer(*, transfer: Transfer, by=None) -> Transfer:
-    """Call off a transfer that has not shipped; nothing had moved, nothing moves."""
+    """Call off a transfer that has not shipped; nothing had moved, nothing moves. One that
+    carries units promised to a shipped-to-store order is refused: cancelling the order
+    cancels it (and puts those units back on sale)."""
     with transaction.atomic():
         transfer = _lock_transfer(transfer, Transfer.State.CREATED, "cancelled")
+        if carried_units(transfer):
+            raise TransferStateError(
+                f"Transfer {transfer.number} carries units promised to a customer's order: "
+                "cancel the order to call it off."
+            )
         _step(transfer, Transfer.State.CANCELLED, "cancelled", by)
     return transfer
 

@@ -28,7 +28,8 @@ def pickup_progress(order) -> list[TimelineStep]:
     for change in sorted(order.status_changes.all(), key=lambda c: c.date_created):
         if change.old_status == statuses.AWAITING_TRANSFER:
             shipped = True
-            reached.setdefault(ARRIVED, change.date_created)
+            if change.new_status == statuses.PLACED:  # not when cancelled on the way
+                reached.setdefault(ARRIVED, change.date_created)
         reached.setdefault(change.new_status, change.date_created)
     steps = (PICKUP_STEPS[0], ARRIVED, *PICKUP_STEPS[1:]) if shipped else PICKUP_STEPS
     return [TimelineStep(step, reached.get(step), step in reached) for step in steps]

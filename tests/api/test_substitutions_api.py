@@ -1,32 +1,15 @@
 """Substitutes through the API: staff list and offer them with a short pick, the shopper reads
 and answers the offer by its signed token (no sign-in), once; the schema documents it all."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 
 from apps.order import statuses
 from apps.pickup import substitutions
 from apps.pickup.models import Substitution
 from tests.api.conftest import api_client
-from tests.factories import OrderFactory, ProductFactory, stock
-
-ProductCategory = get_model("catalogue", "ProductCategory")
-
-
-@pytest.fixture
-def floor_lamp(shop):
-    lighting = create_from_breadcrumbs("Lighting")
-    lamp = ProductFactory(title="Floor Lamp", upc="FLOOR-1")
-    for product in (shop["lamp"], lamp):
-        ProductCategory.objects.create(product=product, category=lighting)
-    stock(shop["warehouse"], lamp, 5, price=Decimal("8.00"))
-    stock(shop["leeds"], lamp, 3)
-    return lamp
+from tests.factories import OrderFactory
 
 
 @pytest.fixture

@@ -1,30 +1,13 @@
 """The console's short pick proposes substitutes; the order page shows an offer waiting for the
 shopper's answer, holds Ready back, and lets staff withdraw it."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 
 from apps.order import statuses
 from apps.pickup import substitutions
 from apps.pickup.models import Substitution
-from tests.factories import OrderFactory, ProductFactory, StoreStaffFactory, stock
-
-ProductCategory = get_model("catalogue", "ProductCategory")
-
-
-@pytest.fixture
-def floor_lamp(shop):
-    lighting = create_from_breadcrumbs("Lighting")
-    lamp = ProductFactory(title="Floor Lamp", upc="FLOOR-1")
-    for product in (shop["lamp"], lamp):
-        ProductCategory.objects.create(product=product, category=lighting)
-    stock(shop["warehouse"], lamp, 5, price=Decimal("8.00"))
-    stock(shop["leeds"], lamp, 3)
-    return lamp
+from tests.factories import OrderFactory, StoreStaffFactory
 
 
 @pytest.fixture

@@ -1,33 +1,16 @@
 """The dashboard's order page lists the substitutes offered on a pickup order and how each
 ended, beside the new line and the pickup timeline."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
-from oscar.core.loading import get_model
 
 from apps.order import statuses
 from apps.pickup import substitutions
-from tests.factories import OrderFactory, ProductFactory, StoreStaffFactory, stock
-
-ProductCategory = get_model("catalogue", "ProductCategory")
+from tests.factories import OrderFactory, StoreStaffFactory
 
 
 def text(response):
     return " ".join(response.content.decode().split())
-
-
-@pytest.fixture
-def floor_lamp(shop):
-    lighting = create_from_breadcrumbs("Lighting")
-    lamp = ProductFactory(title="Floor Lamp", upc="FLOOR-1")
-    for product in (shop["lamp"], lamp):
-        ProductCategory.objects.create(product=product, category=lighting)
-    stock(shop["warehouse"], lamp, 5, price=Decimal("8.00"))
-    stock(shop["leeds"], lamp, 3)
-    return lamp
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from oscar.core.loading import get_model
 
+from apps.checkout import order_payment
 from apps.checkout import services as checkout
 from apps.inventory import services as stock
 from apps.inventory.models import StockMovement, Transfer
@@ -139,6 +140,22 @@ def test_cancelled_before_it_ships_every_unit_is_back_on_sale_where_it_was(net):
     assert figures(net["york"], net["kettle"]) == (3, 0)
     assert figures(net["leeds"], net["lamp"]) == (5, 0)
     assert list(ledger_drift()) == []
+    assert ("Arrived at the store", False) in [(s.label, s.done) for s in pickup_progress(order)]
+    payment = order_payment.payment_state(order)
+    assert payment.voided and payment.captured == 0  # the card's hold released
+
+
+def test_a_transfer_carrying_an_orders_units_is_not_cancelled_on_its_own(net):
+    order = place_shipped_order(net)
+    transfer = Transfer.objects.get()
+    with pytest.raises(stock.TransferStateError, match="cancel the order"):
+        stock.cancel_transfer(transfer=transfer)
+    transfer.refresh_from_db()
+    assert transfer.state == Transfer.State.CREATED
+    assert figures(net["york"], net["kettle"]) == (3, 2)  # still promised to the order
+    pickup.cancel_by_shopper(order=order, by=order.user)  # the order's cancel calls it off
+    transfer.refresh_from_db()
+    assert transfer.state == Transfer.State.CANCELLED
 
 
 def test_cancelled_on_the_way_the_units_arrive_on_sale_at_the_store(net):

@@ -5,20 +5,17 @@ link opens nothing; the tracking page shows the offer waiting."""
 import datetime as dt
 import html
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from apps.order import statuses
 from apps.pickup import substitutions
 from apps.pickup.models import Substitution
-from tests.factories import OrderFactory, ProductFactory, StoreStaffFactory, stock
+from tests.factories import OrderFactory, StoreStaffFactory
 
-ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -28,13 +25,7 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def offer(shop):
-    lighting = create_from_breadcrumbs("Lighting")
-    floor = ProductFactory(title="Floor Lamp", upc="FLOOR-1")
-    for product in (shop["lamp"], floor):
-        ProductCategory.objects.create(product=product, category=lighting)
-    stock(shop["warehouse"], floor, 5, price=Decimal("8.00"))
-    stock(shop["leeds"], floor, 3)
+def offer(shop, floor_lamp):
     staff = StoreStaffFactory(location=shop["leeds"]).user
     order = OrderFactory(
         store=shop["leeds"], lines={shop["lamp"]: 2}, status=statuses.PICKING, by=staff
@@ -45,7 +36,7 @@ def offer(shop):
         quantity=1,
         by=staff,
         reason="missing",
-        substitute=floor,
+        substitute=floor_lamp,
         substitute_quantity=1,
     )
 
