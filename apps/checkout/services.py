@@ -283,6 +283,24 @@ def send_order_placed_email(order) -> None:
         logger.exception("could not send the confirmation of order %s", order.number)
 
 
+def cancel_delivery_order(*, order, by=None) -> Order:
+    """Cancel a delivery order not yet dispatched (Oscar's dashboard): its card hold voided (a
+    payment taken in full refunded) and its units back on sale at the warehouse, with the
+    status, all together: a gateway failure (PaymentError) changes none of them."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if order.is_moved_by_console:
+            raise CheckoutRefused(f"Order {order.number} is not a delivery order.")
+        if statuses.CANCELLED not in order.available_statuses():
+            raise CheckoutRefused(
+                f"Order {order.number} is {order.status}: it cannot be cancelled."
+            )
+        order_payment.call_off(order=order)
+        stock.release_order(order=order, location=delivery_location(), by=by, note="cancelled")
+        order.set_status(statuses.CANCELLED)
+    return order
+
+
 # --- one-step orders for the API ---------------------------------------------------------------
 
 

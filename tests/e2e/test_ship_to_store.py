@@ -35,7 +35,7 @@ def test_a_shopper_whose_store_lacks_an_item_collects_it_there_from_a_later_day(
     offer.click()
     phone.locator("#id_name").fill("Ann Other")
     phone.get_by_role("button", name="Continue").click()
-    phone.get_by_role("link", name="Continue to review").click()
+    phone.get_by_role("button", name="Continue to review").click()
     expect(phone.locator(".collect-store")).to_contain_text(f"Ready {day}")
     expect(phone.locator("#ships-from")).to_contain_text("sent there from Omnishop York")
     phone.get_by_role("button", name="Place order").click()

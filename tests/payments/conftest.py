@@ -23,6 +23,12 @@ def gateway_down(settings):
 
 
 @pytest.fixture
+def void_down(settings):
+    """The provider fails when asked to release a hold."""
+    settings.OMNISHOP_PAYMENT_GATEWAY = "tests.payments.gateways.VoidFailsGateway"
+
+
+@pytest.fixture
 def staff(shop):
     return StoreStaffFactory(location=shop["leeds"]).user
 

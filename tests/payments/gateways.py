@@ -41,3 +41,11 @@ class CaptureFailsGateway(RecordingGateway):
     def refund(self, *, reference, amount, currency, key):
         CALLS.append(("refund failed", amount, key))
         raise GatewayError("the card provider did not answer")
+
+
+class VoidFailsGateway(RecordingGateway):
+    """The provider is unreachable when a hold is to be released."""
+
+    def void(self, *, reference, key):
+        CALLS.append(("void failed", None, key))
+        raise GatewayError("the card provider did not answer")

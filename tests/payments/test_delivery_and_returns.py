@@ -73,6 +73,43 @@ def test_the_dashboard_dispatch_is_refused_for_an_order_dispatched_already(
     assert [call[0] for call in recording_gateway] == ["authorize", "capture"]
 
 
+def cancel(client, order):
+    return client.post(
+        reverse("dashboard:order-detail", args=[order.number]),
+        {"order_action": "change_order_status", "new_status": statuses.CANCELLED},
+        follow=True,
+    )
+
+
+def warehouse_allocated(shop) -> int:
+    return shop["warehouse"].partner.stockrecords.get(product=shop["lamp"]).num_allocated
+
+
+def test_a_delivery_order_cancelled_in_the_dashboard_releases_the_card_and_the_units(
+    shop, delivery, merchandiser, recording_gateway
+):
+    assert warehouse_allocated(shop) == 2
+    page = cancel(merchandiser, delivery).content.decode()
+    assert "the card&#x27;s hold released" in page
+    delivery.refresh_from_db()
+    assert delivery.status == statuses.CANCELLED
+    assert [call[0] for call in recording_gateway] == ["authorize", "void"]
+    assert amounts(delivery)[1:] == (0, 0)  # never charged
+    assert events(delivery)[-1][0] == "Voided"
+    assert warehouse_allocated(shop) == 0  # back on sale
+
+
+def test_a_cancel_whose_void_fails_leaves_the_order_placed_and_says_why(
+    shop, delivery, merchandiser, void_down
+):
+    page = cancel(merchandiser, delivery).content.decode()
+    assert f"Order {delivery.number} was not cancelled" in page
+    assert "did not answer" in page
+    delivery.refresh_from_db()
+    assert delivery.status == statuses.PLACED
+    assert warehouse_allocated(shop) == 2
+
+
 @pytest.fixture
 def collected(order, shop, staff):
     pickup.start_picking(order=order, by=staff)

@@ -2,8 +2,9 @@
 move only through the store console's services (handover checks the pickup code, stock goes
 through the ledger), so no order is ever shown as collected before it was handed over.
 
-Dispatching a delivery order captures its card payment (``order_payment.dispatch``): a
-payment that fails leaves the order as it was, with the reason shown.
+Dispatching a delivery order captures its card payment (``order_payment.dispatch``), and
+cancelling one voids it and puts its units back on sale (``cancel_delivery_order``): a payment
+step that fails leaves the order as it was, with the reason shown.
 
 The order list filters by channel, store and state together, and counts each choice under the
 other filters; the order page shows the pickup timeline."""
@@ -16,6 +17,7 @@ from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
 from apps.checkout import order_payment
+from apps.checkout.services import CheckoutRefused, cancel_delivery_order
 from apps.order import statuses
 from apps.routing import selectors as routing_selectors
 from apps.stores.models import Location
@@ -45,6 +47,24 @@ def dispatch(request, order) -> bool:
     return True
 
 
+def cancel(request, order) -> bool:
+    """Cancel a delivery order: its card hold voided, its units back on sale; False (and why,
+    as a message) if not."""
+    try:
+        cancel_delivery_order(order=order, by=request.user)
+    except (PaymentError, CheckoutRefused) as exc:
+        messages.error(request, f"Order {order.number} was not cancelled: {exc}")
+        return False
+    note = "Order cancelled; the card's hold released and the units back on sale"
+    order.notes.create(user=request.user, message=note, note_type=OrderNote.SYSTEM)
+    messages.info(request, note)
+    return True
+
+
+#: Status changes that move money and stock, not only the status.
+STEPS = {statuses.DISPATCHED: dispatch, statuses.CANCELLED: cancel}
+
+
 class OrderListView(oscar_views.OrderListView):
     form_class = OrderSearchForm
 
@@ -52,8 +72,9 @@ class OrderListView(oscar_views.OrderListView):
         if order.is_moved_by_console:
             messages.error(request, CONSOLE_ONLY.format(number=order.number))
             return None
-        if request.POST.get("new_status", "").strip() == statuses.DISPATCHED:
-            dispatch(request, order)
+        step = STEPS.get(request.POST.get("new_status", "").strip())
+        if step is not None:
+            step(request, order)
             return None
         return super().change_order_status(request, order)
 
@@ -144,8 +165,9 @@ class OrderDetailView(oscar_views.OrderDetailView):
     def change_order_status(self, request, order):
         if order.is_moved_by_console:
             return self.reload_page(error=CONSOLE_ONLY.format(number=order.number))
-        if request.POST.get("new_status", "").strip() == statuses.DISPATCHED:
-            dispatch(request, order)
+        step = STEPS.get(request.POST.get("new_status", "").strip())
+        if step is not None:
+            step(request, order)
             return self.reload_page()
         return super().change_order_status(request, order)
 
