@@ -601,8 +601,9 @@ def release_lines(*, order, location: Location, lines: Mapping, by=None, note=""
 def allocate_added_line(*, order, location: Location, line, by=None) -> list[StockMovement]:
     """Save a line added to a placed order (a substitute the shopper accepted) with all its
     units promised at the location, never below its safety buffer: all or nothing (raises
-    InsufficientStock, and the line is not kept)."""
+    InsufficientStock, and the line is not kept), nor from units held in shoppers' baskets."""
     with transaction.atomic():
+        lock_available(location=location, quantities={line.product_id: line.quantity})
         line.num_allocated = line.quantity
         line.save()
         return allocate(

@@ -14,6 +14,8 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from apps.checkout import order_payment
+from apps.checkout import services as checkout
+from apps.inventory import holds
 from apps.inventory.selectors import ledger_drift
 from apps.notifications import tasks as notification_tasks
 from apps.order import statuses
@@ -275,6 +277,25 @@ def test_a_substitute_sold_out_before_the_answer_is_refused_and_not_supplied(
     pick_all(picking, staff)
     services.mark_ready(order=picking, by=staff)  # no longer held back
     assert list(ledger_drift()) == []
+
+
+def test_a_substitute_whose_units_are_held_in_a_sale_is_not_taken_from_the_holder(
+    picking, shop, staff, lighting, settings
+):
+    settings.OMNISHOP_BASKET_HOLD_MINUTES = 15  # flash-sale mode
+    made = offer(picking, staff, lighting["floor"])
+    sale_basket = checkout.fill_basket(
+        owner=None, quantities={lighting["floor"].pk: 3}, location=shop["leeds"]
+    )
+    (held,) = holds.hold(
+        basket=sale_basket, location=shop["leeds"], wanted={lighting["floor"].pk: 3}
+    )
+    assert held.held == 3  # a shopper holds the three floor lamps at Leeds
+
+    with pytest.raises(substitutions.AnswerRefused, match="sold out meanwhile"):
+        substitutions.answer(offer=made, accept=True)
+    assert record(shop, lighting["floor"]) == (3, 0)  # the holder can still buy all three
+    assert not picking.lines.filter(title="Floor Lamp").exists()
 
 
 def test_staff_may_withdraw_an_offer_to_make_the_order_ready(picking, shop, staff, lighting):
