@@ -25,7 +25,7 @@ class CheckoutSessionMixin(session.CheckoutSessionMixin):
         if not hasattr(self, "_ship_route"):
             basket = self.request.basket
             titles = {line.product_id: line.product.get_title() for line in basket.all_lines()}
-            route = route_to_store(store, basket_quantities(basket), titles=titles)
+            route = route_to_store(store, basket_quantities(basket), titles=titles, holder=basket)
             self._ship_route = route if route is not None and route.placeable else None
         return self._ship_route
 

@@ -105,7 +105,7 @@ class FulfilmentView(CheckoutSessionMixin, generic.FormView):
         when the policy has one in a single part (three queries, whatever the basket)."""
         if home is None or not home.click_and_collect or home in stocked:
             return {}
-        route = routing.route_to_store(home, wanted, titles=titles)
+        route = routing.route_to_store(home, wanted, titles=titles, holder=self.request.basket)
         if route is None or not route.placeable or not route.moves_stock:
             return {}
         return {home.code: route}
@@ -308,9 +308,9 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return route if route is not None else False
         quantities = services.basket_quantities(basket)
         if store is not None:
-            route = routing.route_to_store(store, quantities)
+            route = routing.route_to_store(store, quantities, holder=basket)
         else:
-            route = routing.route_for_delivery(quantities)
+            route = routing.route_for_delivery(quantities, holder=basket)
         chosen = store or services.delivery_location()
         if route is None or not route.placeable or route.moves_stock:
             return None

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from apps.inventory.selectors import held_units, holds_on
 from apps.order import statuses
 from apps.stores import directory
 from apps.stores.models import Location
@@ -27,22 +28,32 @@ def stock_for(
     destination: Location | None = None,
     titles: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
+    holder=None,
 ) -> Stock:
     """Available to sell of these products at every active location (one query), the lead
     times of the routes into ``destination`` (one) and the products' titles (one, unless
-    given)."""
+    given). With flash-sale holds on, units held for baskets other than ``holder`` are not
+    for sale (as checkout's stock lock counts them)."""
     locations = [loc for loc in directory.locations() if loc.is_active]
     by_partner = {loc.partner_id: loc for loc in locations}
     # Only the rows with something for sale, without joining the locations: their safety
     # buffers come from the process's copy of them (``directory``). A 10-line basket across
     # 500 stores reads 5,000 narrow rows at most (bench/routing.py).
-    units = {}
-    for product_id, partner_id, on_hand, allocated in StockRecord.objects.filter(
+    rows = StockRecord.objects.filter(
         product_id__in=list(quantities), num_in_stock__gt=F("num_allocated")
-    ).values_list("product_id", "partner_id", "num_in_stock", "num_allocated"):
+    )
+    if holds_on():
+        rows = rows.annotate(held=held_units(holder=holder, now=now))
+    else:
+        rows = rows.annotate(held=Value(0))
+    units = {}
+    for product_id, partner_id, on_hand, allocated, held in rows.values_list(
+        "product_id", "partner_id", "num_in_stock", "num_allocated", "held"
+    ):
         location = by_partner.get(partner_id)
         if location is not None:
-            units[product_id, location.pk] = max(0, on_hand - allocated - location.safety_buffer)
+            free = on_hand - allocated - location.safety_buffer - held
+            units[product_id, location.pk] = max(0, free)
     lead_days = {}
     if destination is not None:
         lead_days = {
@@ -69,22 +80,24 @@ def route_to_store(
     policy: Policy | None = None,
     titles: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
+    holder=None,
 ) -> Route | None:
-    """How the policy in use would fill a basket collected at ``store`` (None: it cannot)."""
+    """How the policy in use would fill a basket collected at ``store`` (None: it cannot);
+    ``holder``: the basket, whose own flash-sale holds are its to have."""
     if not quantities:
         return None
     policy = policy or current_policy()
-    stock = stock_for(quantities, destination=store, titles=titles, now=now)
+    stock = stock_for(quantities, destination=store, titles=titles, now=now, holder=holder)
     return policy.to_store(store, quantities, stock)
 
 
 def route_for_delivery(
-    quantities: Mapping[int, int], *, policy: Policy | None = None, now=None
+    quantities: Mapping[int, int], *, policy: Policy | None = None, now=None, holder=None
 ) -> Route | None:
     if not quantities:
         return None
     policy = policy or current_policy()
-    return policy.for_delivery(quantities, stock_for(quantities, now=now))
+    return policy.for_delivery(quantities, stock_for(quantities, now=now, holder=holder))
 
 
 def decisions_of(order) -> list[RoutingDecision]:

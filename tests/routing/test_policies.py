@@ -45,6 +45,23 @@ def test_nearest_sends_what_the_store_lacks_from_the_nearest_location_with_all_o
     assert york.reason.endswith("km) is the nearest with all of it")
 
 
+def test_units_held_in_other_baskets_during_a_sale_are_not_routed(net, settings):
+    from apps.checkout import services as checkout
+    from apps.inventory import holds
+
+    settings.OMNISHOP_BASKET_HOLD_MINUTES = 15  # flash-sale mode
+    york_sale = checkout.fill_basket(
+        owner=None, quantities={net["kettle"].pk: 3}, location=net["york"]
+    )
+    holds.hold(basket=york_sale, location=net["york"], wanted={net["kettle"].pk: 3})
+    wanted = {net["lamp"].pk: 1, net["kettle"].pk: 1}
+
+    route = route_to_store(net["leeds"], wanted, policy=NearestWithEverything())
+    assert sources(route) == {"leeds": {"Desk Lamp": 1}, "manchester": {"Kettle": 1}}
+    mine = route_to_store(net["leeds"], wanted, policy=NearestWithEverything(), holder=york_sale)
+    assert sources(mine)["york"] == {"Kettle": 1}  # the holder's own holds are its to have
+
+
 def test_nearest_passes_over_a_closer_store_without_enough(net):
     route = route_to_store(net["leeds"], {net["kettle"].pk: 4}, policy=NearestWithEverything())
     assert sources(route) == {"manchester": {"Kettle": 4}}  # York has only 3
