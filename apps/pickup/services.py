@@ -201,6 +201,26 @@ def short_pick(
     return order
 
 
+def units_lost_on_the_way(sender, *, order: Order, missing: dict, transfer, by=None, **kwargs):
+    """Units a shipped-to-store order waited for did not arrive (routing's ``units_lost``,
+    inside the receipt): recorded as short picks, so the shopper is told and not charged for
+    them; an order left with nothing to pick is cancelled, its card hold released."""
+    note = f"Did not arrive with transfer {transfer.number}"
+    for line, units in missing.items():
+        _record(
+            order,
+            kind=Kind.SHORT_PICK,
+            by=by,
+            line=line,
+            quantity=units,
+            refund=line.unit_price_incl_tax * units,
+            detail=why("short-pick", reasons.OTHER, note),
+        )
+    if not any(line.num_allocated for line in order.lines.all()):
+        settle_payment(order_payment.call_off, order=order)
+        _move(order, statuses.CANCELLED, by=by, kind=Kind.CANCELLED, detail=reasons.NOTHING_LEFT)
+
+
 @transaction.atomic
 def confirm_line(*, order: Order, line, by) -> Order:
     """The picker has the line's units in hand (fewer? short-pick the rest first)."""

@@ -26,6 +26,7 @@ from apps.stores.models import Location
 
 from .models import RoutingDecision
 from .policies import SHELF, Route
+from .signals import units_lost
 
 Order = get_model("order", "Order")
 
@@ -168,17 +169,21 @@ def on_transfer_received(sender, *, transfer: Transfer, by=None, **kwargs) -> No
         if order.status != statuses.AWAITING_TRANSFER:
             continue  # called off on the way: the units arrived unpromised, on sale there
         ids = {entry["line"] for entry in decision.lines}
-        lines = {}
+        lines, missing = {}, {}
         for line in order.lines.filter(pk__in=ids).order_by("pk"):
             units = min(line.num_allocated, arrived.get(line.product_id, 0))
             arrived[line.product_id] = arrived.get(line.product_id, 0) - units
             lines[line] = units
+            if units < line.num_allocated:
+                missing[line] = line.num_allocated - units
         stock.allocate_arrived(order=order, transfer=transfer, lines=lines, by=by)
         waiting = RoutingDecision.objects.filter(
             order=order, transfer__isnull=False, arrived_at__isnull=True
         ).exists()
         if not waiting:
             order.set_status(statuses.PLACED)
+        if missing:
+            units_lost.send(sender=Order, order=order, missing=missing, transfer=transfer, by=by)
 
 
 @transaction.atomic

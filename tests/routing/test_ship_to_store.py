@@ -31,10 +31,10 @@ def figures(location, product):
     return record.num_in_stock, record.num_allocated
 
 
-def place_shipped_order(net, *, user=None):
-    """A web collect order at Leeds for a lamp (on its shelf) and a kettle (from York)."""
+def place_shipped_order(net, *, user=None, lamps=1):
+    """A web collect order at Leeds for a lamp (on its shelf) and two kettles (from York)."""
     user = user or UserFactory()
-    wanted = {net["lamp"].pk: 1, net["kettle"].pk: 2}
+    wanted = {net["lamp"].pk: lamps, net["kettle"].pk: 2} if lamps else {net["kettle"].pk: 2}
     route = route_to_store(net["leeds"], wanted, policy=NearestWithEverything())
     basket = checkout.fill_basket(owner=user, quantities=wanted, location=net["leeds"])
     return checkout.place_order(
@@ -126,6 +126,23 @@ def test_a_transfer_that_loses_units_on_the_way_promises_only_what_arrived(net):
     kettle = order.lines.get(product=net["kettle"])
     assert kettle.num_allocated == 1
     assert figures(net["leeds"], net["kettle"]) == (1, 1)
+    assert list(ledger_drift()) == []
+    lost = order.pickup_events.get(kind="short_pick")  # the shopper is told, not charged
+    assert (lost.line, lost.quantity) == (kettle, 1)
+    assert lost.detail["note"] == f"Did not arrive with transfer {transfer.number}"
+    order.refresh_from_db()
+    assert order.status == statuses.PLACED  # the lamp and one kettle to pick
+
+
+def test_an_order_whose_units_all_went_missing_on_the_way_is_cancelled_and_not_charged(net):
+    order = place_shipped_order(net, lamps=0)
+    transfer = Transfer.objects.get()
+    stock.ship_transfer(transfer=transfer)
+    stock.receive_transfer(transfer=transfer, received={net["kettle"].pk: 0})
+    order.refresh_from_db()
+    assert order.status == statuses.CANCELLED
+    payment = order_payment.payment_state(order)
+    assert payment.voided and payment.captured == 0
     assert list(ledger_drift()) == []
 
 
