@@ -15,11 +15,8 @@ from importlib import import_module
 from pkgutil import walk_packages
 
 from django.apps import apps
-from django.conf import settings
 from django.forms import renderers
 from django.template.backends import django as django_backend
-from django.template.backends.base import BaseEngine
-from django.template.engine import Engine
 from django.template.library import InvalidTemplateLibrary
 
 
@@ -64,30 +61,15 @@ class LazyLibraries(dict):
         raise KeyError(name)
 
 
-class LazyLibrariesEngine(Engine):
-    def __init__(self, *args, candidates: dict[str, list[str]], **kwargs):
-        self.candidates = candidates
-        super().__init__(*args, **kwargs)
-
-    def get_template_libraries(self, libraries):
-        candidates = dict(self.candidates)
-        candidates.update({name: [path] for name, path in libraries.items()})
-        return LazyLibraries(candidates)
-
-
 class DjangoTemplates(django_backend.DjangoTemplates):
+    def get_templatetag_libraries(self, custom_libraries):
+        return dict(custom_libraries)  # only those named in OPTIONS: the rest are found lazily
+
     def __init__(self, params):
-        params = params.copy()
-        options = params.pop("OPTIONS").copy()
-        options.setdefault("autoescape", True)
-        options.setdefault("debug", settings.DEBUG)
-        options.setdefault("file_charset", "utf-8")
-        # Only the libraries named in OPTIONS: the installed ones are found lazily.
-        options["libraries"] = options.get("libraries", {})
-        BaseEngine.__init__(self, params)
-        self.engine = LazyLibrariesEngine(
-            self.dirs, self.app_dirs, candidates=library_candidates(), **options
-        )
+        super().__init__(params)
+        candidates = library_candidates()
+        candidates.update({name: [path] for name, path in self.engine.libraries.items()})
+        self.engine.template_libraries = LazyLibraries(candidates)
 
 
 class FormRenderer(renderers.DjangoTemplates):
