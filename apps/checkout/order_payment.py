@@ -329,6 +329,21 @@ def take_at_handover(*, order, paid_at_till: bool = False, till_reference: str =
         capture(order=order, amount=min(due, state.authorised), lines=lines)
 
 
+def paid_at_till(*, order, total, source: str, reference: str) -> Source:
+    """A till sale, paid in full at the till (``source``: how; ``reference``: the card
+    terminal's): its source and a "Settled" event for every line."""
+    paid = Source.objects.create(
+        order=order,
+        source_type=_source_type(source),
+        currency=total.currency,
+        amount_allocated=total.incl_tax,
+        amount_debited=total.incl_tax,
+        reference=reference,
+    )
+    _event(order, SETTLED, total.incl_tax, reference, _all_units(order))
+    return paid
+
+
 def settle_at_counter(*, order, amount: Decimal, lines: dict, reference: str = "") -> Source:
     """Record the till payment of an order to pay at the counter (card terminal reference
     optional): its source paid in full and a "Settled" event."""

@@ -38,9 +38,6 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 ShippingAddress = get_model("order", "ShippingAddress")
-PaymentEventType = get_model("order", "PaymentEventType")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
@@ -209,7 +206,9 @@ def place_order(
         if till is not None:
             stock.sell_order(order=order, location=location, by=by)
             reference = till.reference or f"TILL-{number}"
-            _record_payment(order, total, source=till.name, reference=reference)
+            order_payment.paid_at_till(
+                order=order, total=total, source=till.name, reference=reference
+            )
         elif ships:
             routing.allocate(order=order, route=route, by=by or user)
         else:
@@ -236,25 +235,6 @@ def _book_slot(pickup: Pickup):
         return slots.book(store=pickup.store, starts_at=pickup.slot)
     except slots.SlotUnavailable as refused:
         raise CheckoutRefused(str(refused)) from refused
-
-
-def _record_payment(order, total, *, source: str, reference: str) -> None:
-    """A till sale's payment source and its "Settled" event, for every line."""
-    source_type, _ = SourceType.objects.get_or_create(name=source)
-    Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency=total.currency,
-        amount_allocated=total.incl_tax,
-        amount_debited=total.incl_tax,
-        reference=reference,
-    )
-    event_type, _ = PaymentEventType.objects.get_or_create(name="Settled")
-    event = order.payment_events.create(
-        event_type=event_type, amount=total.incl_tax, reference=reference
-    )
-    for line in order.lines.all():
-        event.line_quantities.create(line=line, quantity=line.quantity)
 
 
 def new_pickup_code() -> str:
