@@ -101,11 +101,20 @@ class Held:
         )
 
 
-def _held_by_others(record_ids: Iterable[int], *, basket, now) -> dict[int, int]:
+def held_by_others(record_ids: Iterable[int], *, holder=None, now=None) -> dict[int, int]:
+    """Units of these stock records held now for baskets other than ``holder`` (a basket or
+    its id; None: every basket), by record id, in one query."""
+    record_ids = list(record_ids)
+    if not record_ids:
+        return {}
+    holds = BasketHold.objects.filter(
+        stockrecord_id__in=record_ids, expires_at__gt=now or timezone.now()
+    )
+    holder_id = getattr(holder, "pk", holder)
+    if holder_id is not None:
+        holds = holds.exclude(basket_id=holder_id)
     rows = (
-        BasketHold.objects.filter(stockrecord_id__in=list(record_ids), expires_at__gt=now)
-        .exclude(basket_id=basket.pk)
-        .order_by()
+        holds.order_by()
         .values("stockrecord_id")
         .annotate(units=Sum("quantity"))
         .values_list("stockrecord_id", "units")
@@ -145,7 +154,7 @@ def hold(
             .select_related("product")
             .order_by("pk")
         }
-        others = _held_by_others([r.pk for r in records.values()], basket=basket, now=now)
+        others = held_by_others([r.pk for r in records.values()], holder=basket, now=now)
         mine = {
             h.stockrecord_id: h
             for h in BasketHold.objects.filter(

@@ -28,10 +28,10 @@ from oscar.core.loading import get_model
 
 from apps.stores.models import Location
 
+from . import holds
 from .bounds import MAX_UNITS
 from .bulk import insert_rows, set_column
 from .models import (
-    BasketHold,
     LowStockDigest,
     StockCount,
     StockImport,
@@ -410,7 +410,7 @@ def lock_available(
         .order_by("pk")
     )
     found = {record.product_id: record for record in records}
-    held = _held_for_others(found.values(), holder=holder)
+    held = holds.held_by_others([r.pk for r in found.values()], holder=holder) if holds_on() else {}
     for product_id, units in sorted(quantities.items()):
         record = found.get(product_id)
         available = (
@@ -423,28 +423,6 @@ def lock_available(
             raise InsufficientStock(
                 product=product, location=location, requested=units, available=available
             )
-
-
-def _held_for_others(records, *, holder) -> dict[int, int]:
-    """Units of these (locked) records held now for other baskets than ``holder``, by record
-    id; one query, none when holds are off."""
-    if not holds_on() or not records:
-        return {}
-    holds = BasketHold.objects.filter(
-        stockrecord_id__in=[r.pk for r in records], expires_at__gt=timezone.now()
-    )
-    holder_id = getattr(holder, "pk", holder)
-    if holder_id is not None:
-        holds = holds.exclude(basket_id=holder_id)
-    return dict(
-        holds.order_by()
-        .values("stockrecord_id")
-        .annotate(units=Sum("quantity"))
-        .values_list("stockrecord_id", "units")
-    )
-
-
-# --- orders: every unit counted against its order line ----------------------------------------
 
 
 def _line_quantities(lines: Mapping) -> tuple[dict[int, int], dict[int, object]]:
